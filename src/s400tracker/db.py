@@ -1,0 +1,141 @@
+"""The only module that talks to DuckDB: schema DDL, the atomic build write, and queries.
+
+Values always travel as bound parameters; identifiers come from the schema spec only.
+"""
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .schema import OPERATOR_STATUS, PRECISION, TABLES, Column, Table
+
+SQL_TYPES = {"text": "VARCHAR", "number": "DOUBLE", "integer": "INTEGER", "bool": "BOOLEAN", "date": "DATE"}
+
+DERIVED_DDL = """
+CREATE TABLE event_countries (
+    event_id VARCHAR NOT NULL REFERENCES events (event_id),
+    iso3 VARCHAR NOT NULL REFERENCES countries (iso3),
+    PRIMARY KEY (event_id, iso3));
+CREATE TABLE conversions (
+    figure VARCHAR NOT NULL CHECK (figure IN ('deal value', 'payment', 'value claim')),
+    record_type VARCHAR NOT NULL, record_id VARCHAR NOT NULL,
+    citation_id VARCHAR REFERENCES citations (citation_id),
+    amount DOUBLE NOT NULL, currency VARCHAR NOT NULL, qualifier VARCHAR, year INTEGER,
+    fx_year INTEGER, fx_rate DOUBLE, fx_source_id VARCHAR REFERENCES sources (source_id),
+    usd_nominal DOUBLE, cpi_year_value DOUBLE, cpi_base_value DOUBLE,
+    cpi_source_id VARCHAR REFERENCES sources (source_id), usd_constant DOUBLE,
+    base_year INTEGER NOT NULL, note VARCHAR);
+CREATE TABLE country_status (
+    iso3 VARCHAR PRIMARY KEY REFERENCES countries (iso3),
+    operator_status VARCHAR NOT NULL CHECK (operator_status IN ({operator_status})),
+    basis VARCHAR NOT NULL, deal_ids VARCHAR NOT NULL);
+CREATE TABLE data_version (
+    version VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL,
+    as_of DATE, usd_base_year INTEGER NOT NULL, description VARCHAR NOT NULL);
+"""
+DERIVED_TABLES = ("event_countries", "conversions", "country_status", "data_version")
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literals(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _column_ddl(column: Column) -> list[str]:
+    name = _quote(column.name)
+    ddl = f"{name} {SQL_TYPES[column.kind]}" + (" NOT NULL" if column.required else "")
+    if column.vocab:
+        ddl += f" CHECK ({name} IN ({_literals(column.vocab)}))"
+    if column.ref and column.kind != "codes":
+        ddl += f" REFERENCES {_quote(column.ref[0])} ({_quote(column.ref[1])})"
+    if column.kind != "date":
+        return [ddl]
+    precision = _quote(column.name + "_precision")
+    nullness = " NOT NULL" if column.required else ""
+    return [ddl, f"{precision} VARCHAR{nullness} CHECK ({precision} IN ({_literals(PRECISION)}))"]
+
+
+def table_columns(table: Table) -> list[str]:
+    """The database columns of a curated table (a date column adds ``<name>_precision``)."""
+    names = []
+    for column in table.columns:
+        if column.kind == "codes":
+            continue
+        names += [column.name] + ([column.name + "_precision"] if column.kind == "date" else [])
+    return names
+
+
+def schema_ddl() -> str:
+    """CREATE TABLE statements for every table, curated then derived, in dependency order."""
+    statements = []
+    for table in TABLES:
+        columns = [part for c in table.columns if c.kind != "codes" for part in _column_ddl(c)]
+        key = ", ".join(_quote(k) for k in table.key_columns)
+        statements.append(f"CREATE TABLE {_quote(table.name)} (\n    "
+                          + ",\n    ".join(columns + [f"PRIMARY KEY ({key})"]) + ");")
+    return "\n".join(statements) + DERIVED_DDL.format(operator_status=_literals(OPERATOR_STATUS))
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[dict]) -> None:
+    if not rows:
+        return
+    frame = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)
+    conn.register("incoming", frame)
+    column_list = ", ".join(_quote(c) for c in columns)
+    conn.execute(f"INSERT INTO {_quote(table)} ({column_list}) SELECT {column_list} FROM incoming")
+    conn.unregister("incoming")
+
+
+def write_database(path: Path, tables: dict[str, list[dict]]) -> None:
+    """Write every table to a new file beside ``path``, then rename it into place.
+
+    ``tables`` maps table names (curated and derived) to rows of database columns. A failure
+    or a kill at any point leaves the previous database untouched.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(temporary)) as conn:
+            conn.execute(schema_ddl())
+            for table in TABLES:
+                _insert(conn, table.name, table_columns(table), tables[table.name])
+            for name in DERIVED_TABLES:
+                columns = list(tables[name][0]) if tables[name] else []
+                _insert(conn, name, columns, tables[name])
+            conn.execute("CHECKPOINT")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+        Path(str(temporary) + ".wal").unlink(missing_ok=True)
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the built database; FileNotFoundError if it is missing."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"no database at {path}: run `python -m s400tracker build`")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def query(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pd.DataFrame:
+    """Run one query on its own cursor with bound parameters and return a DataFrame."""
+    with conn.cursor() as cursor:
+        return cursor.execute(sql, params or {}).df()
+
+
+def table_names(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables in the database, in name order."""
+    frame = query(conn, "SELECT table_name FROM information_schema.tables ORDER BY table_name")
+    return frame["table_name"].tolist()
+
+
+def row_count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Number of rows in ``table``, which must be one of the database's tables."""
+    if table not in table_names(conn):
+        raise ValueError(f"no table {table!r}")
+    return int(query(conn, f"SELECT count(*) AS n FROM {_quote(table)}")["n"].iloc[0])

@@ -1,0 +1,313 @@
+"""Validate the curated CSVs: every problem found, with file, line, column and rule.
+
+Reading and checking are pure: ``load_tables`` reads a data folder into raw rows and
+``validate`` returns every problem at once, so a curator fixes a file in one pass.
+"""
+
+import csv
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import claims
+from .dates import parse_partial_date
+from .schema import SOURCED_RECORD_TYPES, TABLES, TABLES_BY_NAME, Column, Table
+
+# Pairs of columns where a value needs its unit or currency beside it.
+PAIRED_COLUMNS = (("quantity", "unit"), ("value_amount", "value_currency"), ("amount", "currency"))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located precisely enough to fix."""
+
+    file: str
+    line: int | None
+    column: str | None
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        column = f" column '{self.column}':" if self.column else ""
+        return f"{where}:{column} {self.message} [{self.rule}]"
+
+
+@dataclass
+class RawTable:
+    """A CSV as read: header and rows of text, each row with its line number."""
+
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+class DataError(Exception):
+    """The data folder has problems; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the data")
+        self.problems = problems
+
+
+def read_csv(path: Path) -> tuple[RawTable | None, list[Problem]]:
+    """Read one CSV strictly (UTF-8, RFC 4180); a broken file is a problem, not a crash."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None, [Problem(name, None, None, "missing file", f"{name} is missing")]
+    except UnicodeDecodeError as error:
+        return None, [Problem(name, None, None, "encoding", f"not UTF-8 text ({error.reason} at byte {error.start})")]
+    if "\x00" in text:
+        return None, [Problem(name, None, None, "encoding", "contains NUL bytes")]
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        rows = []
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                return None, [Problem(name, reader.line_num, None, "malformed row",
+                                      f"has {len(record)} cells, the header has {len(header)}")]
+            rows.append((reader.line_num, dict(zip(header, (c.strip() for c in record)))))
+    except csv.Error as error:
+        return None, [Problem(name, reader.line_num, None, "malformed CSV", str(error))]
+    return RawTable(header, rows), []
+
+
+def load_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read every table's CSV from ``data_dir``."""
+    tables, problems = {}, []
+    for table in TABLES:
+        raw, found = read_csv(data_dir / f"{table.name}.csv")
+        problems += found
+        header_problems = _check_header(table, raw) if raw is not None else []
+        problems += header_problems
+        if raw is not None and not header_problems:
+            tables[table.name] = raw
+    return tables, problems
+
+
+def _check_header(table: Table, raw: RawTable) -> list[Problem]:
+    expected = [c.name for c in table.columns]
+    missing = [c for c in expected if c not in raw.header]
+    unknown = [c for c in raw.header if c not in expected]
+    file = f"{table.name}.csv"
+    problems = [Problem(file, 1, c, "missing column", f"column '{c}' is missing") for c in missing]
+    problems += [Problem(file, 1, c, "unknown column", f"column '{c}' is not part of {file}") for c in unknown]
+    if len(set(raw.header)) != len(raw.header):
+        problems.append(Problem(file, 1, None, "duplicate column", "a column name appears twice"))
+    return problems
+
+
+def parse_cell(column: Column, raw: str):
+    """Convert one cell to its typed value; raises ValueError(rule, message)."""
+    if len(raw) > column.max_length:
+        raise ValueError("too long", f"is {len(raw)} characters, the limit is {column.max_length}")
+    if column.kind == "number":
+        try:
+            number = float(raw)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise ValueError("not a number", f"'{raw}' is not a number")
+        return number
+    if column.kind == "integer":
+        if not raw.lstrip("-").isdigit():
+            raise ValueError("not an integer", f"'{raw}' is not a whole number")
+        return int(raw)
+    if column.kind == "bool":
+        if raw not in ("true", "false"):
+            raise ValueError("not a boolean", f"'{raw}' is not true or false")
+        return raw == "true"
+    if column.kind == "date":
+        try:
+            return parse_partial_date(raw)
+        except ValueError as error:
+            raise ValueError("date not ISO", str(error)) from None
+    if column.kind == "codes":
+        return [code.strip() for code in raw.split(";") if code.strip()]
+    if column.vocab and raw not in column.vocab:
+        raise ValueError("value outside vocabulary", f"'{raw}' is not one of: {', '.join(column.vocab)}")
+    return raw
+
+
+def _typed_rows(table: Table, raw: RawTable, problems: list[Problem]) -> list[tuple[int, dict]]:
+    """Typed rows of one table; cell problems go to ``problems``."""
+    file, typed = f"{table.name}.csv", []
+    for line, row in raw.rows:
+        values = {}
+        for column in table.columns:
+            cell = row.get(column.name, "")
+            if not cell:
+                if column.required:
+                    problems.append(Problem(file, line, column.name, "required", "is empty but required"))
+                values[column.name] = None
+                continue
+            try:
+                values[column.name] = parse_cell(column, cell)
+            except ValueError as error:
+                rule, message = error.args
+                problems.append(Problem(file, line, column.name, rule, message))
+                values[column.name] = None
+        problems += _check_pairs(file, line, row)
+        typed.append((line, values))
+    return typed
+
+
+def _check_pairs(file: str, line: int, row: dict[str, str]) -> list[Problem]:
+    return [Problem(file, line, second, "incomplete", f"'{first}' is given without '{second}'")
+            for first, second in PAIRED_COLUMNS
+            if row.get(first) and second in row and not row.get(second)]
+
+
+def _check_keys(table: Table, typed: list[tuple[int, dict]]) -> list[Problem]:
+    seen, problems, file = {}, [], f"{table.name}.csv"
+    for line, row in typed:
+        key = tuple(row[c] for c in table.key_columns)
+        if None in key:
+            continue
+        if key in seen:
+            problems.append(Problem(file, line, "/".join(table.key_columns), "duplicate key",
+                                    f"{'/'.join(map(str, key))} already defined on line {seen[key]}"))
+        else:
+            seen[key] = line
+    return problems
+
+
+def _check_references(table: Table, typed, keys: dict[str, set]) -> list[Problem]:
+    problems, file = [], f"{table.name}.csv"
+    for column in (c for c in table.columns if c.ref):
+        target_table, _ = column.ref
+        if target_table not in keys:
+            continue  # the target file is missing or unreadable, reported already
+        known = keys[target_table]
+        rule = "unknown country code" if target_table == "countries" else "dangling reference"
+        for line, row in typed:
+            value = row[column.name]
+            for code in (value if isinstance(value, list) else [value] if value is not None else []):
+                if (code,) not in known:
+                    problems.append(Problem(file, line, column.name, rule,
+                                            f"'{code}' is not in {target_table}.csv"))
+    return problems
+
+
+def _check_sources(typed: dict[str, list]) -> list[Problem]:
+    """Every sourced record has a citation; every citation points at a real record."""
+    cited = {(row["record_type"], row["record_id"]) for _, row in typed.get("citations", [])}
+    problems = []
+    for record_type, table_name in claims.RECORD_TABLES.items():
+        table = TABLES_BY_NAME[table_name]
+        ids = {row[table.key] for _, row in typed.get(table_name, [])}
+        if record_type in SOURCED_RECORD_TYPES:
+            problems += [Problem(f"{table_name}.csv", line, table.key, "no source",
+                                 f"record '{row[table.key]}' has no citation in citations.csv")
+                         for line, row in typed.get(table_name, [])
+                         if row[table.key] is not None and (record_type, row[table.key]) not in cited]
+        problems += [Problem("citations.csv", line, "record_id", "dangling reference",
+                             f"no {record_type} '{row['record_id']}' in {table_name}.csv")
+                     for line, row in typed.get("citations", [])
+                     if row["record_type"] == record_type and row["record_id"] not in ids]
+    return problems
+
+
+def _check_claims(typed: dict[str, list], raw_tables: dict[str, RawTable]) -> list[Problem]:
+    """Field claims parse, and each disputed field has exactly one preferred value: the record's."""
+    problems, groups = [], defaultdict(list)
+    for line, row in typed.get("citations", []):
+        problems += _check_claim_row(line, row)
+        if row["field"] and row["record_type"] in claims.RECORD_TABLES:
+            groups[(row["record_type"], row["record_id"], row["field"])].append((line, row))
+    for (record_type, record_id, field), rows in groups.items():
+        table = claims.RECORD_TABLES[record_type]
+        record = _raw_record(raw_tables.get(table), TABLES_BY_NAME[table].key, record_id)
+        if record is not None and field in claims.claimable_fields(table):
+            problems += _check_claim_group(table, field, record, rows)
+    return problems
+
+
+def _check_claim_row(line: int, row: dict) -> list[Problem]:
+    def problem(column, rule, message):
+        return [Problem("citations.csv", line, column, rule, message)]
+    if not row["field"]:
+        if row["claimed_value"] or row["preferred"] is not None:
+            return problem("field", "claim without field", "claimed_value/preferred need a field")
+        return []
+    table = claims.RECORD_TABLES.get(row["record_type"])
+    if table is None:
+        return []
+    if row["field"] not in claims.claimable_fields(table):
+        return problem("field", "unknown field", f"'{row['field']}' is not a field of {table}")
+    if not row["claimed_value"]:
+        return problem("claimed_value", "required", "a field claim needs claimed_value")
+    if row["preferred"] is None:
+        return problem("preferred", "required", "a field claim needs preferred true or false")
+    try:
+        claims.parse_claim(table, row["field"], row["claimed_value"])
+    except ValueError as error:
+        return problem("claimed_value", "bad claim", str(error))
+    return []
+
+
+def _raw_record(raw: RawTable | None, key: str, record_id: str) -> dict | None:
+    if raw is None:
+        return None
+    return next((row for _, row in raw.rows if row.get(key) == record_id), None)
+
+
+def _parsed_claim(table: str, field: str, text: str):
+    try:
+        return claims.parse_claim(table, field, text)
+    except ValueError:
+        return None
+
+
+def _check_claim_group(table: str, field: str, record: dict, rows: list) -> list[Problem]:
+    first_line = rows[0][0]
+    preferred = {_parsed_claim(table, field, r["claimed_value"]) for _, r in rows if r["preferred"]}
+    distinct = {_parsed_claim(table, field, r["claimed_value"]) for _, r in rows}
+    label = f"{table} '{record.get(TABLES_BY_NAME[table].key)}' field '{field}'"
+    if len(preferred) != 1:
+        return [Problem("citations.csv", first_line, "preferred", "preferred claim",
+                        f"{label} has {len(preferred)} preferred values; exactly one is needed")]
+    try:
+        own = claims.record_value(table, field, record)
+    except ValueError:
+        own = None
+    problems = []
+    if preferred != {own}:
+        problems.append(Problem("citations.csv", first_line, "claimed_value", "preferred claim",
+                                f"{label}: the preferred claim differs from the value in {table}.csv"))
+    if len(distinct) > 1:
+        problems += [Problem("citations.csv", line, "preference_reason", "preferred claim",
+                             f"{label} is disputed: the preferred claim needs a preference_reason")
+                     for line, r in rows if r["preferred"] and not r["preference_reason"]]
+    return problems
+
+
+def validate(raw_tables: dict[str, RawTable]) -> tuple[dict[str, list[dict]], list[Problem]]:
+    """Type-check and cross-check every table; return typed rows and every problem found."""
+    problems: list[Problem] = []
+    typed = {t.name: _typed_rows(t, raw_tables[t.name], problems) for t in TABLES if t.name in raw_tables}
+    keys = {name: {tuple(row[c] for c in TABLES_BY_NAME[name].key_columns) for _, row in rows}
+            for name, rows in typed.items()}
+    for table in TABLES:
+        if table.name in typed:
+            problems += _check_keys(table, typed[table.name])
+            problems += _check_references(table, typed[table.name], keys)
+    problems += _check_sources(typed)
+    problems += _check_claims(typed, raw_tables)
+    problems += _check_dates_not_future(typed)
+    return {name: [row for _, row in rows] for name, rows in typed.items()}, problems
+
+
+def _check_dates_not_future(typed: dict[str, list]) -> list[Problem]:
+    """Accessed dates cannot lie in the future: a typo there would misdate the whole dataset."""
+    today = dt.date.today()
+    return [Problem("sources.csv", line, "accessed_date", "date in the future",
+                    f"{row['accessed_date'][0]} is after today")
+            for line, row in typed.get("sources", [])
+            if row["accessed_date"] and row["accessed_date"][0] > today]

@@ -1,0 +1,48 @@
+"""Shared fixtures: built databases, the minimal fixture data, and the CI browser rule."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from s400tracker.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_DATA = ROOT / "tests" / "fixtures" / "minimal"
+REAL_DATA = ROOT / "data"
+
+
+@pytest.fixture
+def fixture_data(tmp_path: Path) -> Path:
+    """A writable copy of the minimal valid dataset, for tests that break it on purpose."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory) -> Path:
+    """The curated data in data/, built once per test session into a temporary file."""
+    path = tmp_path_factory.mktemp("db") / "s400.duckdb"
+    build(REAL_DATA, path)
+    return path
+
+
+@pytest.fixture
+def app_db(real_db: Path, monkeypatch) -> Path:
+    """Point the app at the session's database through S400_DB, as a deployment would."""
+    monkeypatch.setenv("S400_DB", str(real_db))
+    return real_db
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped browser test is a failure: the run must prove the real page works."""
+    if not os.environ.get("CI"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = [r for r in (reporter.stats.get("skipped", []) if reporter else [])
+               if "browser" in getattr(r, "keywords", {})]
+    if skipped:
+        reporter.write_line(f"CI: {len(skipped)} browser test(s) were skipped; failing the run", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
