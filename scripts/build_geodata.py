@@ -146,12 +146,16 @@ def clean_polygon(rings) -> list[list[tuple[float, float]]] | None:
     return [exterior, *holes]
 
 
+def polygons_of(geometry: dict) -> list:
+    """The polygons (lists of rings) of a Polygon or MultiPolygon geometry."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    return geometry["coordinates"]
+
+
 def clean_geometry(geometry: dict) -> dict:
     """Return a compact Polygon or MultiPolygon built from a pyshp GeoJSON geometry."""
-    polygons = geometry["coordinates"]
-    if geometry["type"] == "Polygon":
-        polygons = [polygons]
-    cleaned = [p for p in (clean_polygon(rings) for rings in polygons) if p]
+    cleaned = [p for p in (clean_polygon(rings) for rings in polygons_of(geometry)) if p]
     if not cleaned:
         raise ValueError("geometry has no polygon left after rounding")
     if len(cleaned) == 1:
@@ -170,12 +174,9 @@ def point_in_ring(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
 
 def point_in_geometry(x: float, y: float, geometry: dict) -> bool:
     """True when the point lies in some polygon of the geometry (outside its holes)."""
-    polygons = geometry["coordinates"]
-    if geometry["type"] == "Polygon":
-        polygons = [polygons]
     return any(
         point_in_ring(x, y, rings[0]) and not any(point_in_ring(x, y, h) for h in rings[1:])
-        for rings in polygons
+        for rings in polygons_of(geometry)
     )
 
 
@@ -198,6 +199,9 @@ def build(features: list[tuple[dict, dict]]) -> tuple[list[dict], list[dict]]:
             "label_lon": round(attrs["LABEL_X"], LABEL_DECIMALS),
         }
         outline = clean_geometry(geometry)
+        lost = len(polygons_of(geometry)) - len(polygons_of(outline))
+        if lost:
+            print(f"simplified: {iso3} lost {lost} polygon(s) that rounding made degenerate")
         if not point_in_geometry(row["label_lon"], row["label_lat"], outline):
             print(f"note: Natural Earth label point of {iso3} lies outside its 110m outline")
         rows.append(row)
