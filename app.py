@@ -1,11 +1,14 @@
 """S-400 Deal Tracker: entry point. Shows the data version and what the database holds."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from s400tracker import queries
 from s400tracker.ui.data import open_database
 
-st.set_page_config(page_title="S-400 Deal Tracker", page_icon=":material/radar:", layout="wide")
+ICON = Path(__file__).parent / "static" / "icon.png"  # local: no icon font fetched from a CDN
+st.set_page_config(page_title="S-400 Deal Tracker", page_icon=str(ICON), layout="wide")
 conn = open_database()
 version = queries.data_version(conn)
 

@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 import shapefile  # pyshp, build-time only
@@ -56,7 +57,7 @@ EXPECTED_SHA256 = {
     ".dbf": "1fee677cd4e03b367876e03861eb10197e4022a846bf92060e0313432863785b",
 }
 # Natural Earth ADM0_A3 -> code, for features with no ISO code in ISO_A3 or ISO_A3_EH.
-# XKX is the user-assigned code for Kosovo used by the European Commission and the World Bank.
+# XKX is not official ISO but the user-assigned code used for Kosovo by e.g. the World Bank.
 ISO3_OVERRIDES = {"KOS": "XKX"}
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +112,7 @@ def iso3_for(attrs: dict) -> str | None:
 
 def signed_area(ring: list[tuple[float, float]]) -> float:
     """Shoelace area of a closed ring in lon/lat: positive when counter-clockwise."""
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:])) / 2
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairwise(ring)) / 2
 
 
 def clean_ring(ring, exterior: bool) -> list[tuple[float, float]] | None:
@@ -166,7 +167,7 @@ def clean_geometry(geometry: dict) -> dict:
 def point_in_ring(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
     """Even-odd ray-casting test of a point against one closed ring."""
     inside = False
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+    for (x0, y0), (x1, y1) in pairwise(ring):
         if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
             inside = not inside
     return inside
@@ -180,6 +181,18 @@ def point_in_geometry(x: float, y: float, geometry: dict) -> bool:
     )
 
 
+def country_row(iso3: str, attrs: dict) -> dict:
+    """The countries.csv row for one Natural Earth feature."""
+    return {
+        "iso3": iso3,
+        "name": attrs["NAME_LONG"],
+        "region": attrs["REGION_UN"],
+        "subregion": attrs["SUBREGION"],
+        "label_lat": round(attrs["LABEL_Y"], LABEL_DECIMALS),
+        "label_lon": round(attrs["LABEL_X"], LABEL_DECIMALS),
+    }
+
+
 def build(features: list[tuple[dict, dict]]) -> tuple[list[dict], list[dict]]:
     """Turn source features into sorted CSV rows and GeoJSON features; report changes."""
     rows, geo_features = [], []
@@ -190,14 +203,7 @@ def build(features: list[tuple[dict, dict]]) -> tuple[list[dict], list[dict]]:
             continue
         if iso3 != attrs["ISO_A3"]:
             print(f"fixed: {attrs['ADMIN']} ISO_A3 {attrs['ISO_A3']} -> {iso3}")
-        row = {
-            "iso3": iso3,
-            "name": attrs["NAME_LONG"],
-            "region": attrs["REGION_UN"],
-            "subregion": attrs["SUBREGION"],
-            "label_lat": round(attrs["LABEL_Y"], LABEL_DECIMALS),
-            "label_lon": round(attrs["LABEL_X"], LABEL_DECIMALS),
-        }
+        row = country_row(iso3, attrs)
         outline = clean_geometry(geometry)
         lost = len(polygons_of(geometry)) - len(polygons_of(outline))
         if lost:

@@ -33,7 +33,7 @@ def test_home_shows_the_data_version_and_the_row_count_of_each_table(app_db):
     with connect(app_db) as conn:
         version = queries.data_version(conn)["version"]
     assert any(version in m.value for m in app.markdown)
-    counts = app.dataframe(key="table_counts").value
+    counts = app.dataframe[0].value
     assert {"deals", "deliveries", "payments", "events", "citations", "sources"} <= set(counts["table"])
     assert counts.set_index("table").loc["deals", "rows"] > 0
 

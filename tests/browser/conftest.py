@@ -104,3 +104,8 @@ def wait_for_app(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=30_000)
+    # Tables draw on a canvas after their data arrives: wait for each grid's canvas.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')]"
+        ".every(frame => frame.querySelector('canvas'))", timeout=30_000)
+    page.wait_for_timeout(500)
