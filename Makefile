@@ -22,7 +22,7 @@ $(DB): $(STAMP) $(DATA)
 build: $(DB)
 
 run: $(DB)
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/python -m s400tracker serve --port $(PORT)
 
 test: $(DB)
 	$(BIN)/python -m pytest

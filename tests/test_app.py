@@ -1,4 +1,4 @@
-"""Page tests with Streamlit's AppTest: every page runs without an exception on the real data."""
+"""Page tests with Streamlit's AppTest: every page on the real data, filters, URL state, bad links."""
 
 from pathlib import Path
 
@@ -9,7 +9,9 @@ from s400tracker import queries
 from s400tracker.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [ROOT / "app.py"]
+PAGES = {"overview": "S-400 Deal Tracker", "map": "Operators map", "timeline": "Delivery timeline",
+         "money": "Money flows", "explorer": "Data explorer", "sources": "Sources and conflicts",
+         "methodology": "Methodology"}
 
 
 @pytest.fixture(autouse=True)
@@ -22,20 +24,79 @@ def fresh_streamlit_caches():
     st.cache_resource.clear()
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def open_app(page: str = "overview", **params) -> AppTest:
+    """Open the app with a link's parameters, then go to ``page`` (AppTest needs one run first)."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, values in params.items():
+        app.query_params[key] = values
+    app.run()
+    if page != "overview":
+        app.switch_page(f"pages/{page}_page.py").run()
+    return app
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_an_exception(app_db, page):
-    app = AppTest.from_file(str(page), default_timeout=30).run()
+    app = open_app(page)
     assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == PAGES[page]
 
 
-def test_home_shows_the_data_version_and_the_row_count_of_each_table(app_db):
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+@pytest.mark.parametrize("page", PAGES)
+def test_a_link_with_filters_applies_them_on_every_page(app_db, page):
+    app = open_app(page, buyer=["TUR"], years=["2017", "2021"])
+    assert not app.exception
+    assert app.multiselect(key="f_buyers").value == ["TUR"]
+    assert app.slider(key="f_years").value == (2017, 2021)
+    assert not app.warning
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_bad_link_is_applied_in_part_and_warned_about(app_db, page):
+    app = open_app(page, buyer=["TUR", "'); DROP TABLE deals;--"], years=["2017"], colour=["red"])
+    assert not app.exception
+    assert app.multiselect(key="f_buyers").value == ["TUR"]
+    text = app.warning[0].value
+    assert "DROP TABLE" in text and "colour" in text and "years" in text
+
+
+def test_the_overview_shows_the_data_version_and_headline_figures(app_db):
+    app = open_app()
     with connect(app_db) as conn:
         version = queries.data_version(conn)["version"]
-    assert any(version in m.value for m in app.markdown)
-    counts = app.dataframe[0].value
-    assert {"deals", "deliveries", "payments", "events", "citations", "sources"} <= set(counts["table"])
-    assert counts.set_index("table").loc["deals", "rows"] > 0
+    assert any(version in caption.value for caption in app.caption)
+    labels = [metric.label for metric in app.metric]
+    assert labels == ["Operators", "Countries with orders", "Total contract value", "Units delivered"]
+
+
+def test_changing_a_filter_is_mirrored_into_the_url_without_defaults(app_db):
+    app = open_app("explorer")
+    assert dict(app.query_params) == {}
+    app.multiselect(key="f_buyers").set_value(["IND", "TUR"]).run()
+    app.multiselect(key="f_statuses").set_value(["delivering"]).run()
+    assert app.query_params["buyer"] == ["IND", "TUR"]
+    assert app.query_params["status"] in ("delivering", ["delivering"])
+    assert "years" not in app.query_params and "basis" not in app.query_params
+
+
+def test_filters_narrow_the_explorer_tables(app_db):
+    everything = open_app("explorer").dataframe[0].value
+    turkey = open_app("explorer", buyer=["TUR"]).dataframe[0].value
+    assert 0 < len(turkey) < len(everything)
+    assert set(turkey["buyer"]) == {"Turkey"}
+
+
+def test_the_basis_switch_appears_on_money_and_lands_in_the_url(app_db):
+    app = open_app("money")
+    app.radio(key="f_basis").set_value("constant").run()
+    assert app.query_params["basis"] in ("constant", ["constant"])
+    assert not app.exception
+    assert not [radio for radio in open_app("explorer").radio if radio.key == "f_basis"]
+
+
+def test_an_empty_selection_says_so_instead_of_drawing_empty_charts(app_db):
+    app = open_app("timeline", buyer=["SRB"], status=["signed"])
+    assert any("No deals or deliveries match these filters" in info.value for info in app.info)
 
 
 def test_a_missing_database_is_explained_not_a_traceback(tmp_path, monkeypatch):

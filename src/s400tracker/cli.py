@@ -1,11 +1,18 @@
-"""Command line: ``python -m s400tracker build [--data DIR] [--db PATH]``."""
+"""Command line.
+
+``python -m s400tracker build [--data DIR] [--db PATH]``: validate the CSVs, build the database.
+``python -m s400tracker export --table deals --query "buyer=TUR&years=2017&years=2020" --out FILE``:
+write the CSV a page offers for that link, byte for byte.
+``python -m s400tracker serve [--port 8501]``: start the dashboard.
+"""
 
 import argparse
 import sys
 from pathlib import Path
 
-from . import config
+from . import config, db, export, queries
 from .build import build
+from .filters import parse_query_string
 from .validate import DataError
 
 
@@ -17,7 +24,40 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--data", type=Path, default=config.DATA_DIR, help="folder of table CSVs")
     build_cmd.add_argument("--db", type=Path, default=None,
                            help=f"database file (default: ${config.DB_ENV_VAR} or data/s400.duckdb)")
+    export_cmd = commands.add_parser("export", help="write a table's CSV for a view's link")
+    export_cmd.add_argument("--table", required=True, choices=sorted(export.EXPORT_COLUMNS))
+    export_cmd.add_argument("--query", default="", help="the link's query string, e.g. 'buyer=TUR&years=2017&years=2020'")
+    export_cmd.add_argument("--out", type=Path, required=True, help="CSV file to write ('-' for standard output)")
+    export_cmd.add_argument("--db", type=Path, default=None, help="database file (default as for build)")
+    serve_cmd = commands.add_parser("serve", help="start the dashboard (what `make run` does)")
+    serve_cmd.add_argument("--port", type=int, default=8501)
+    serve_cmd.add_argument("--address", default=None, help="interface to listen on (default: all)")
     return parser
+
+
+def run_export(table: str, query: str, out: Path, db_path: Path | None) -> int:
+    """Write the table's CSV for the view ``query`` describes; warn about ignored parts."""
+    try:
+        with db.connect(db_path or config.database_path()) as conn:
+            options = queries.filter_options(conn)
+            view, warnings = parse_query_string(query, frozenset(options["buyers"]), frozenset(options["suppliers"]))
+            payload = export.table_csv(table, getattr(queries, table)(conn, view))
+    except FileNotFoundError as error:
+        print(f"export failed: {error}", file=sys.stderr)
+        return 1
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if str(out) == "-":
+        sys.stdout.buffer.write(payload)
+    else:
+        try:
+            out.write_bytes(payload)
+        except OSError as error:
+            print(f"export failed: cannot write {out}: {error.strerror}", file=sys.stderr)
+            return 1
+    rows = payload.count(b"\r\n") - 1
+    print(f"wrote {rows} {table} rows for '{view.describe()}' to {out}", file=sys.stderr)
+    return 0
 
 
 def run_build(data_dir: Path, db_path: Path | None) -> int:
@@ -43,4 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "build":
         return run_build(args.data, args.db)
+    if args.command == "export":
+        return run_export(args.table, args.query, args.out, args.db)
+    if args.command == "serve":
+        from .ui.serve import serve
+        return serve(args.port, args.address)
     return 2

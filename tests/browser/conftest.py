@@ -1,5 +1,6 @@
 """The real server in headless Chromium: start Streamlit on a free port, drive it with Playwright."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -38,14 +39,13 @@ def wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60) 
     raise RuntimeError(f"server at {url} not healthy after {timeout}s")
 
 
-@pytest.fixture(scope="session")
-def server_url(real_db):
-    """A freshly started Streamlit server on the session's database."""
+@contextlib.contextmanager
+def running_server(db_path: Path):
+    """Start the real app as `make run` does, on a free port; stop it afterwards."""
     port = free_port()
-    env = {**os.environ, "S400_DB": str(real_db)}
+    env = {**os.environ, "S400_DB": str(db_path)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        [sys.executable, "-m", "s400tracker", "serve", "--port", str(port), "--address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -54,6 +54,20 @@ def server_url(real_db):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server_url(real_db):
+    """One server shared by the tests that do not need a fresh one."""
+    with running_server(real_db) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server_url(real_db):
+    """A server no browser has visited yet: its first request is the one under test."""
+    with running_server(real_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -83,19 +97,26 @@ class RequestLog:
                 and urlparse(u).hostname not in LOCAL_HOSTS]
 
 
-@pytest.fixture
-def page(browser, request):
-    """A new browser context and page; records requests and page errors, screenshots on exit."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def open_page(browser):
+    """A page in a new browser context that records its requests, page errors and dialogs."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
     page = context.new_page()
     page.request_log = RequestLog()
-    page.errors = []
+    page.errors, page.dialogs = [], []
     page.on("request", lambda r: page.request_log.urls.append(r.url))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    return page
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page; a full-page screenshot is saved under test-artifacts/browser on exit."""
+    page = open_page(browser)
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    page.context.close()
 
 
 def wait_for_app(page) -> None:
@@ -104,8 +125,10 @@ def wait_for_app(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
     # Tables draw on a canvas after their data arrives: wait for each grid's canvas.
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')]"
-        ".every(frame => frame.querySelector('canvas'))", timeout=30_000)
+        ".filter(frame => frame.offsetParent !== null).every(frame => frame.querySelector('canvas'))", timeout=30_000)
     page.wait_for_timeout(500)

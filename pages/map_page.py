@@ -1,0 +1,55 @@
+"""Map: S-400 operators by status, arcs from supplier to buyer; click a country for its records."""
+
+import streamlit as st
+
+from s400tracker import maps, summaries
+from s400tracker.ui import filters, layout, records
+from s400tracker.ui.data import frame
+from s400tracker.ui.maps import operators_map
+
+layout.page_header("Operators map", "Countries filled by operator status; arcs run from supplier to buyer, "
+                   "wider for larger contracts. Click a country to list its deals, deliveries, events and sources.")
+view = filters.current()
+deals, status = frame("deals", view), frame("country_status", view)
+
+if status.empty:
+    layout.empty_state("countries")
+    st.stop()
+
+names = dict(zip(status["iso3"], status["name"]))
+if st.session_state.get("map_country") not in names:
+    st.session_state["map_country"] = None
+chosen = st.session_state["map_country"]
+clicked = operators_map(status, deals, key="operators_map", height=560, selected_iso3=chosen)
+layout.legend(maps.legend_items())
+st.caption("Arc width: total contract value in nominal USD (thin where no value is public). "
+           "Russia's deliveries to its own forces make it an operator but draw no arc.")
+if clicked in names and clicked != chosen:
+    st.session_state["map_country"] = clicked
+    st.rerun()
+
+country = st.selectbox("Country", list(names), format_func=names.get, key="map_country",
+                       placeholder="Click the map or choose a country")
+if country:
+    row = status.set_index("iso3").loc[country]
+    st.header(names[country])
+    st.markdown(f"**{row['operator_status'].capitalize()}**")
+    st.caption(f"Why: {row['basis']}")
+    claims = frame("claims", view)
+    st.subheader("Deals")
+    records.deals_table(deals[deals["buyer_iso3"] == country], summaries.dispute_notes(claims, "deal"), key="map_deals")
+    st.subheader("Deliveries")
+    deliveries = frame("deliveries", view)
+    deliveries = deliveries[deliveries["buyer_iso3"] == country]
+    records.deliveries_table(deliveries, summaries.dispute_notes(claims, "delivery"), key="map_deliveries")
+    st.subheader("Events")
+    events = frame("events", view)
+    involved = events["countries"].fillna("").str.split("; ").map(lambda codes: country in codes)
+    events = events[involved | (events["buyer_iso3"] == country)]
+    records.events_table(events, key="map_events")
+    st.subheader("Sources")
+    keys = ({f"deal {i}" for i in deals.loc[deals["buyer_iso3"] == country, "deal_id"]}
+            | {f"delivery {i}" for i in deliveries["delivery_id"]} | {f"event {i}" for i in events["event_id"]})
+    sources = frame("sources", view)
+    records.sources_table(sources[sources["supports"].fillna("").map(lambda text: bool(keys & set(text.split("; "))))],
+                          key="map_sources")

@@ -1,0 +1,49 @@
+"""Overview: the headline figures, a small map of operators and the latest events."""
+
+import streamlit as st
+
+from s400tracker import maps, summaries
+from s400tracker.charts import format_money
+from s400tracker.ui import filters, layout
+from s400tracker.ui.data import frame
+from s400tracker.ui.maps import operators_map
+
+layout.page_header("S-400 Deal Tracker", "Who operates or has ordered Russia's S-400, when it arrived, "
+                   "where the money went, and the public source behind every figure.")
+st.caption(layout.version_line())
+view = filters.current()
+deals, deliveries, status = frame("deals", view), frame("deliveries", view), frame("country_status", view)
+figures = summaries.headline(deals, deliveries, status)
+
+operators, ordered, value, units = st.columns(4)
+operators.metric("Operators", figures["operators"], help="Countries with an actual delivery, confirmed or reported "
+                 "(Russia included).")
+ordered.metric("Countries with orders", figures["countries_with_orders"], help="Buyers with a deal signed, "
+               "delivering or delivered.")
+value.metric("Total contract value", format_money(figures["contract_value_usd"], "USD"),
+             help=f"Nominal USD of signed deals; {figures['deals_without_value']} signed deal(s) have no public value.")
+units.metric("Units delivered", summaries.describe_units(figures["units_delivered"], limit=1),
+             help="Actual delivery batches, summed per unit; units are not interchangeable.")
+units.caption(summaries.describe_units(figures["units_delivered"]))
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Operators and buyers")
+    if status.empty:
+        layout.empty_state("countries")
+    else:
+        operators_map(status, deals, key="overview_map", height=380)
+        layout.legend(maps.legend_items())
+    st.page_link("pages/map_page.py", label="Open the full map", icon=":material/public:",
+                 query_params=view.to_query())
+with right:
+    st.subheader("Latest events")
+    events = frame("events", view).head(6)
+    if events.empty:
+        layout.empty_state("events")
+    for event in events.itertuples():
+        with st.container(border=True):
+            st.caption(f"{event.date} · {event.type.replace('_', ' ')} · {event.confidence}")
+            st.text(event.title)
+    st.page_link("pages/timeline_page.py", label="See the timeline", icon=":material/timeline:",
+                 query_params=view.to_query())

@@ -1,0 +1,225 @@
+"""Pure pydeck builders for the operators map: country fills by S-400 status, supplier -> buyer arcs.
+
+No streamlit, no duckdb: frames in, GeoJSON / DataFrame / ``pdk.Deck`` out, so every builder is
+unit-testable and the page only wires them together.
+
+The map must never touch the network. Streamlit fills in Carto's basemap whenever ``mapStyle`` is
+empty, so the deck points ``map_style`` at a local MapLibre style (``static/map_style.json``, a
+background layer only) served by Streamlit's static serving.
+
+Tooltips are PLAIN TEXT (``{"text": ...}``): the template is the fixed string ``{tooltip}`` and
+each object carries its own ready-made ``tooltip`` string, so data is never interpolated into
+HTML. Streamlit 1.67 resolves a placeholder ``{key}`` against ``object[key]`` and then
+``object.properties[key]`` (GeoJSON features); ``{properties.key}`` is NOT resolved.
+"""
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pydeck as pdk
+
+NO_RECORD = "no record"
+
+# Okabe-Ito palette (distinguishable with the common colour-vision deficiencies), plus light grey.
+STATUS_COLOURS: dict[str, list[int]] = {
+    "operator": [213, 94, 0, 230],       # vermillion  #D55E00
+    "on order": [230, 159, 0, 230],      # orange      #E69F00
+    "negotiating": [204, 121, 167, 230],  # reddish purple #CC79A7
+    "interest": [86, 180, 233, 230],     # sky blue    #56B4E9
+    "declined": [0, 114, 178, 230],      # blue        #0072B2
+    NO_RECORD: [221, 221, 221, 255],     # light grey  #DDDDDD
+}
+
+STATUS_LABELS: dict[str, str] = {
+    "operator": "Operator",
+    "on order": "On order",
+    "negotiating": "Negotiating",
+    "interest": "Interest",
+    "declined": "Declined",
+    NO_RECORD: "No S-400 record",
+}
+
+OUTLINE_COLOUR = [255, 255, 255, 255]
+SELECTED_OUTLINE_COLOUR = [31, 35, 40, 255]
+ARC_SOURCE_COLOUR = [60, 60, 60, 200]
+ARC_TARGET_COLOUR = [20, 20, 20, 230]
+
+# Arc width in pixels: linear in the pair's total known contract value, from MIN to MAX.
+# A pair with no reported value (or a zero one) gets MIN_ARC_WIDTH: drawn, but thin.
+MIN_ARC_WIDTH = 1.5
+MAX_ARC_WIDTH = 8.0
+
+# Centred between Serbia and China, Saudi Arabia and Belarus: where the operators are.
+INITIAL_VIEW = {"latitude": 37.0, "longitude": 62.0, "zoom": 1.7, "pitch": 0, "bearing": 0}
+
+TOOLTIP = {"text": "{tooltip}"}
+
+# pydeck turns every string argument into a JavaScript accessor ("pixels" -> "@@=pixels", which
+# deck.gl then reads as a per-row field); a quoted string stays a literal.
+PIXELS = "'pixels'"
+
+ARC_COLUMNS = ["supplier_iso3", "supplier", "buyer_iso3", "buyer", "deal_count", "statuses",
+               "value_usd_nominal", "valued_deals", "from_lon", "from_lat", "to_lon", "to_lat",
+               "width", "tooltip"]
+
+
+def load_outlines(path: str | Path) -> dict:
+    """Read the country outlines GeoJSON (a FeatureCollection with ``iso3``/``name`` properties)."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def legend_items() -> list[tuple[str, str]]:
+    """(label, hex colour) pairs in legend order, for the page to draw (pydeck has no legend)."""
+    return [(STATUS_LABELS[status], _hex(rgba)) for status, rgba in STATUS_COLOURS.items()]
+
+
+def _hex(rgba: list[int]) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*rgba[:3])
+
+
+def _deal_phrase(count) -> str:
+    if count is None or pd.isna(count):
+        return ""
+    count = int(count)
+    return f" ({count} deal{'s' if count != 1 else ''})"
+
+
+def status_tooltip(name: str, status: str, basis, deal_count) -> str:
+    """One plain-text line: 'India: Operator (2 deals). delivered 2021'."""
+    line = f"{name}: {STATUS_LABELS[status]}{_deal_phrase(deal_count)}"
+    if basis is not None and not pd.isna(basis) and str(basis).strip():
+        line += f". {basis}"
+    return line
+
+
+def status_features(outlines: dict, status: pd.DataFrame) -> dict:
+    """A new FeatureCollection: each outline with iso3, name, status, fill colour and tooltip.
+
+    ``status`` has columns iso3, name, operator_status, basis, deal_count (one row per country).
+    Countries absent from it get the 'No S-400 record' grey. Neither input is mutated: geometry
+    objects are shared with ``outlines`` (read-only), properties dicts are new.
+    """
+    by_iso3 = status.set_index("iso3").to_dict(orient="index")
+    unknown = set(status["operator_status"]) - set(STATUS_COLOURS)
+    if unknown:
+        raise ValueError(f"unknown operator_status value(s): {sorted(unknown)}")
+    features = [_status_feature(feature, by_iso3) for feature in outlines["features"]]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _status_feature(feature: dict, by_iso3: dict) -> dict:
+    iso3 = feature["properties"]["iso3"]
+    row = by_iso3.get(iso3, {})
+    code = row.get("operator_status", NO_RECORD)
+    name = row.get("name") or feature["properties"]["name"]
+    properties = {
+        "iso3": iso3, "name": name, "status": STATUS_LABELS[code], "fill_colour": STATUS_COLOURS[code],
+        "tooltip": status_tooltip(name, code, row.get("basis"), row.get("deal_count")),
+    }
+    return {"type": "Feature", "properties": properties, "geometry": feature["geometry"]}
+
+
+def arcs_frame(deals: pd.DataFrame) -> pd.DataFrame:
+    """One arc per (supplier, buyer) pair, for an ArcLayer; domestic deliveries are skipped.
+
+    Coordinates are the countries' label points (``*_lat``/``*_lon``). ``value_usd_nominal`` is the
+    sum of the pair's reported values in nominal USD (NaN when none is reported); ``width`` grows
+    linearly with it from MIN_ARC_WIDTH (no value reported) to MAX_ARC_WIDTH (the largest pair).
+    Raises ValueError when a foreign pair lacks coordinates rather than dropping it silently.
+    """
+    foreign = deals[deals["buyer_iso3"] != deals["supplier_iso3"]]
+    if foreign.empty:
+        return pd.DataFrame(columns=ARC_COLUMNS)
+    keys = ["supplier_iso3", "buyer_iso3"]
+    arcs = foreign.groupby(keys, sort=True).agg(
+        supplier=("supplier", "first"), buyer=("buyer", "first"),
+        deal_count=("deal_id", "nunique"), statuses=("status", _joined),
+        value_usd_nominal=("value_usd_nominal", lambda v: v.sum(min_count=1)),
+        valued_deals=("value_usd_nominal", "count"),
+        from_lon=("supplier_lon", "first"), from_lat=("supplier_lat", "first"),
+        to_lon=("buyer_lon", "first"), to_lat=("buyer_lat", "first"),
+    ).reset_index()
+    _check_coordinates(arcs)
+    arcs["width"] = arc_widths(arcs["value_usd_nominal"])
+    arcs["tooltip"] = [_arc_tooltip(row) for row in arcs.itertuples(index=False)]
+    return arcs[ARC_COLUMNS]
+
+
+def _joined(values: pd.Series) -> str:
+    return ", ".join(sorted(set(values.dropna().astype(str))))
+
+
+def _check_coordinates(arcs: pd.DataFrame) -> None:
+    missing = arcs[arcs[["from_lon", "from_lat", "to_lon", "to_lat"]].isna().any(axis=1)]
+    if not missing.empty:
+        pairs = [f"{s}->{b}" for s, b in zip(missing["supplier_iso3"], missing["buyer_iso3"])]
+        raise ValueError(f"arcs without label-point coordinates: {', '.join(pairs)}")
+
+
+def arc_widths(values: pd.Series) -> pd.Series:
+    """Pixel widths: MIN + (MAX - MIN) * value / largest value; NaN, zero or negative -> MIN."""
+    known = values.where(values > 0)
+    largest = known.max()
+    if pd.isna(largest):
+        return pd.Series(MIN_ARC_WIDTH, index=values.index, dtype=float)
+    scaled = MIN_ARC_WIDTH + (MAX_ARC_WIDTH - MIN_ARC_WIDTH) * known / largest
+    return scaled.fillna(MIN_ARC_WIDTH).astype(float)
+
+
+def _usd(value: float) -> str:
+    if value >= 1e9:
+        return f"USD {value / 1e9:.2f} bn"
+    return f"USD {value / 1e6:.0f} m"
+
+
+def _arc_tooltip(row) -> str:
+    count = int(row.deal_count)
+    head = f"{row.supplier} → {row.buyer}: {count} deal{'s' if count != 1 else ''} ({row.statuses})"
+    if pd.isna(row.value_usd_nominal):
+        return f"{head}; value not reported"
+    partial = "" if row.valued_deals == count else f", {row.valued_deals} of {count} deals valued"
+    return f"{head}; {_usd(row.value_usd_nominal)} nominal{partial}"
+
+
+def _arc_records(arcs: pd.DataFrame) -> list[dict]:
+    """Plain records with NaN -> None: valid JSON, and no DataFrame for pydeck to serialise."""
+    records = arcs.to_dict(orient="records")
+    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+            for r in records]
+
+
+def _selected_features(features: dict, selected_iso3: str | None) -> dict:
+    chosen = [f for f in features["features"] if selected_iso3 and f["properties"]["iso3"] == selected_iso3]
+    return {"type": "FeatureCollection", "features": chosen}
+
+
+def operators_deck(features: dict, arcs: pd.DataFrame, selected_iso3: str | None = None,
+                   map_style: str = "app/static/map_style.json") -> pdk.Deck:
+    """The operators map: status-filled countries, supplier -> buyer arcs, a plain-text tooltip.
+
+    Layer ids ("countries", "arcs") are the keys of Streamlit's selection state, e.g.
+    ``event.selection["objects"]["countries"][0]["properties"]["iso3"]``. The selected country
+    is outlined by a separate, non-pickable "selected" layer drawn above the fills.
+    ``map_style`` must be a relative URL to a local style: an empty one makes Streamlit fetch Carto.
+    """
+    countries = pdk.Layer(
+        "GeoJsonLayer", data=features, id="countries", pickable=True, stroked=True, filled=True,
+        get_fill_color="properties.fill_colour", get_line_color=OUTLINE_COLOUR,
+        line_width_units=PIXELS, get_line_width=0.5, line_width_min_pixels=0.5,
+        # Picking the stroke sub-layer costs ~300 ms per click under software WebGL; a press
+        # over 250 ms is not a click to deck.gl, so clicks were lost. The fill is enough to pick.
+        _sub_layer_props={"polygons-stroke": {"pickable": False}})
+    selected = pdk.Layer(
+        "GeoJsonLayer", data=_selected_features(features, selected_iso3), id="selected",
+        pickable=False, stroked=True, filled=False, get_line_color=SELECTED_OUTLINE_COLOUR,
+        line_width_units=PIXELS, get_line_width=2.5, line_width_min_pixels=2.5)
+    arc_layer = pdk.Layer(
+        "ArcLayer", data=_arc_records(arcs), id="arcs", pickable=True,
+        get_source_position=["from_lon", "from_lat"], get_target_position=["to_lon", "to_lat"],
+        get_source_color=ARC_SOURCE_COLOUR, get_target_color=ARC_TARGET_COLOUR,
+        get_width="width", width_units=PIXELS, get_height=0.4)
+    return pdk.Deck(layers=[countries, selected, arc_layer], initial_view_state=pdk.ViewState(**INITIAL_VIEW),
+                    map_provider=None, map_style=map_style, tooltip=dict(TOOLTIP))

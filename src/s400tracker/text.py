@@ -1,0 +1,19 @@
+"""Text from data on its way to the page: plain text only, never markup or a script link."""
+
+import re
+from urllib.parse import urlparse
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown so data shows literally inside st.markdown/st.warning text."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def safe_url(url) -> str | None:
+    """The URL if it is an http(s) link, else None: a javascript: or data: URL never becomes a link."""
+    if not isinstance(url, str):
+        return None
+    parsed = urlparse(url.strip())
+    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None

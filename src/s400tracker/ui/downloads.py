@@ -1,0 +1,31 @@
+"""The bundle download: every table's CSV for the current filters, with a manifest."""
+
+import datetime as dt
+
+import streamlit as st
+
+from .. import export
+from ..filters import Filters
+from . import data
+from .filters import share_link
+
+
+def manifest(filters: Filters, link: str, now: dt.datetime) -> dict:
+    """What the bundle holds and how to cite it."""
+    version = data.version()
+    as_of = f"{version['as_of']:%Y-%m-%d}"
+    return {"filters": filters.to_query(), "filters_described": filters.describe(data.country_names()),
+            "share_link": link, "data_version": version["version"], "content_hash": version["content_hash"],
+            "data_as_of": as_of, "generated_at": now.isoformat(timespec="seconds"),
+            "citation": export.citation_text(version["version"], as_of, link, now.date()),
+            "tables": sorted(export.EXPORT_COLUMNS)}
+
+
+def bundle_button(filters: Filters) -> None:
+    """A sidebar button downloading deals, deliveries, payments, events and sources as one zip."""
+    tables = {table: data.frame(table, filters) for table in export.EXPORT_COLUMNS}
+    now = dt.datetime.now(dt.timezone.utc)
+    payload = export.bundle_zip(tables, manifest(filters, share_link(filters), now))
+    st.sidebar.download_button("Download all tables (zip)", payload, file_name="s400-tracker.zip",
+                               mime="application/zip", icon=":material/folder_zip:", on_click="ignore",
+                               key="bundle_zip", width="stretch")

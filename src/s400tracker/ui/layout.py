@@ -1,0 +1,49 @@
+"""Page furniture shared by every page: header, empty states, the data version line."""
+
+import streamlit as st
+
+from . import data
+
+# The dataframe toolbar's own CSV download would bypass formula neutralisation: hide only it.
+# Static CSS written here, never data.
+_HIDE_RAW_DOWNLOAD = """<style>
+[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) { display: none; }
+</style>"""
+
+
+def page_header(title: str, caption: str) -> None:
+    """The page title, a one-line purpose, and the CSS the page needs."""
+    st.html(_HIDE_RAW_DOWNLOAD)
+    st.title(title)
+    st.caption(caption)
+
+
+def empty_state(what: str) -> None:
+    """Say plainly that nothing matches, instead of drawing an empty chart."""
+    st.info(f"No {what} match these filters. Widen the filters in the sidebar, or reset them.",
+            icon=":material/filter_alt_off:")
+
+
+def version_line() -> str:
+    """'Data version abc123 · as of 25 November 2026' for captions and footers."""
+    version = data.version()
+    as_of = f" · as of {version['as_of']:%d %B %Y}" if version["as_of"] is not None else ""
+    return f"Data version {version['version']}{as_of}"
+
+
+def footer() -> None:
+    """The data version and build time under every page."""
+    version = data.version()
+    st.divider()
+    st.caption(f"{version_line()} · built {version['built_at']:%Y-%m-%d %H:%M} UTC · "
+               f"constant dollars in {version['usd_base_year']} USD · every figure links to its public source")
+
+
+def legend(items: list[tuple[str, str]]) -> None:
+    """A colour legend from fixed (label, hex colour) pairs of the code, never from data."""
+    chips = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin-right:1rem">'
+        f'<span style="width:0.9rem;height:0.9rem;border-radius:2px;background:{colour};'
+        f'border:1px solid #999;margin-right:0.35rem"></span>{label}</span>'
+        for label, colour in items)
+    st.html(f'<div style="font-size:0.85rem">{chips}</div>')

@@ -1,0 +1,93 @@
+"""The record tables (deals, deliveries, payments, events, sources) as every page shows them."""
+
+import pandas as pd
+import streamlit as st
+
+from ..text import safe_url
+from .layout import empty_state
+from .tables import record_table
+
+MONEY = st.column_config.NumberColumn(format="compact")
+TEXT_WIDE = st.column_config.TextColumn(width="large")
+
+
+def _with_disputes(frame: pd.DataFrame, key: str, notes: dict[str, str]) -> pd.DataFrame:
+    return frame.assign(disputed=frame[key].map(lambda record_id: notes.get(record_id, "")))
+
+
+def deals_table(deals: pd.DataFrame, notes: dict[str, str], key: str) -> pd.DataFrame:
+    """Deals with the preferred values and, beside them, every competing claim."""
+    if deals.empty:
+        empty_state("deals")
+        return deals
+    columns = ["deal_id", "buyer", "status", "signed_date", "quantity", "unit", "value_amount",
+               "value_currency", "value_usd_nominal", "confidence", "disputed", "title", "sources"]
+    config = {"value_amount": MONEY, "value_usd_nominal": st.column_config.NumberColumn("value (US$, nominal)", format="compact"),
+              "disputed": st.column_config.TextColumn("competing claims", width="large"), "sources": TEXT_WIDE}
+    return record_table("deals", _with_disputes(deals, "deal_id", notes), key, columns, config)
+
+
+def deliveries_table(deliveries: pd.DataFrame, notes: dict[str, str], key: str) -> pd.DataFrame:
+    """Delivery batches, planned and actual, with competing claims."""
+    if deliveries.empty:
+        empty_state("deliveries")
+        return deliveries
+    columns = ["delivery_id", "deal_id", "buyer", "date", "date_precision", "quantity", "unit",
+               "basis", "planned", "confidence", "disputed", "description", "sources"]
+    config = {"disputed": st.column_config.TextColumn("competing claims", width="large"), "sources": TEXT_WIDE}
+    return record_table("deliveries", _with_disputes(deliveries, "delivery_id", notes), key, columns, config)
+
+
+def payments_table(payments: pd.DataFrame, notes: dict[str, str], key: str) -> pd.DataFrame:
+    """Payments with their USD conversions and competing claims."""
+    if payments.empty:
+        empty_state("payments")
+        return payments
+    columns = ["payment_id", "deal_id", "payer", "payee", "date", "amount", "currency", "usd_nominal",
+               "kind", "confidence", "disputed", "sources"]
+    config = {"amount": MONEY, "usd_nominal": st.column_config.NumberColumn("US$ nominal", format="compact"),
+              "disputed": st.column_config.TextColumn("competing claims", width="large"), "sources": TEXT_WIDE}
+    return record_table("payments", _with_disputes(payments, "payment_id", notes), key, columns, config)
+
+
+def events_table(events: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Events, newest first."""
+    if events.empty:
+        empty_state("events")
+        return events
+    columns = ["event_id", "date", "type", "countries", "title", "confidence", "deal_id", "sources"]
+    return record_table("events", events, key, columns, {"title": TEXT_WIDE, "sources": TEXT_WIDE})
+
+
+def sources_table(sources: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Sources with clickable links (http/https only) and the records each supports."""
+    if sources.empty:
+        empty_state("sources")
+        return sources
+    shown = sources.assign(link=sources["url"].map(safe_url))
+    columns = ["source_id", "link", "title", "publisher", "published_date", "records", "supports"]
+    config = {"link": st.column_config.LinkColumn("link", display_text="open source"),
+              "title": TEXT_WIDE, "supports": TEXT_WIDE}
+    return record_table("sources", shown, key, columns, config)
+
+
+def selection_details(selected: pd.DataFrame, record_type: str, key: str, claims: pd.DataFrame,
+                      sources: pd.DataFrame) -> None:
+    """For the selected rows: every claim with its source, and the sources as links."""
+    if selected.empty:
+        st.caption("Select rows to see their sources and competing claims.")
+        return
+    ids = set(selected[key])
+    chosen = claims[(claims["record_type"] == record_type) & claims["record_id"].isin(ids)]
+    st.subheader(f"Claims on the {len(ids)} selected record(s)")
+    if chosen.empty:
+        st.caption("No field-level claims: the sources below support these records as a whole.")
+    else:
+        shown = chosen.assign(link=chosen["source"].map(safe_url))
+        st.dataframe(shown[["record_id", "field", "claimed_value", "preferred", "preference_reason",
+                            "source_title", "publisher", "link"]], hide_index=True,
+                     column_config={"link": st.column_config.LinkColumn("source", display_text="open source")})
+    supporting = sources[sources["supports"].fillna("").map(
+        lambda text: any(f"{record_type} {i}" in text.split("; ") for i in ids))]
+    st.subheader("Sources")
+    sources_table(supporting, key=f"{record_type}_selection_sources")

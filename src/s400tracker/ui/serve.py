@@ -1,0 +1,29 @@
+"""Start the dashboard server: ``python -m s400tracker serve`` (what ``make run`` does).
+
+Why not plain ``streamlit run app.py``: with a ``pages/`` folder beside app.py, Streamlit
+1.67 runs the very first session of a fresh server in its legacy folder mode, so a deep link
+such as /timeline?buyer=TUR opens with a spurious "Page not found" dialog (the page itself
+renders, via app.py's st.navigation). Declaring navigation mode before any session starts
+removes the dialog. A browser test opens a deep link as a fresh server's first request.
+"""
+
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[3] / "app.py"
+
+
+def serve(port: int, address: str | None = None) -> int:
+    """Run the Streamlit server for app.py on ``port`` until interrupted."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli as streamlit_cli
+
+    PagesManager.uses_pages_directory = False  # app.py uses st.navigation, never the legacy mode
+    args = ["run", str(APP), "--server.port", str(port), "--server.headless", "true"]
+    if address:
+        args += ["--server.address", address]
+    try:
+        streamlit_cli.main(args=args, prog_name="streamlit", standalone_mode=False)
+    except KeyboardInterrupt:
+        return 0
+    return 0

@@ -1,0 +1,36 @@
+"""Tables with row selection and CSV downloads of what they show, or of the selected rows."""
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from .. import export
+
+
+def data_table(frame: pd.DataFrame, key: str, to_csv: Callable[[pd.DataFrame], bytes], file_name: str,
+               columns: list[str] | None = None, column_config: dict | None = None) -> pd.DataFrame:
+    """Show ``frame`` (only ``columns`` on screen) with multi-row selection and download buttons.
+
+    "Download CSV" gives every row shown (after filters); "Download selected" the chosen rows.
+    Returns the selected rows.
+    """
+    shown = frame[columns] if columns else frame
+    event = st.dataframe(shown, key=key, on_select="rerun", selection_mode="multi-row",
+                         hide_index=True, column_config=column_config)
+    selected = frame.iloc[event.selection.rows] if event.selection.rows else frame.iloc[0:0]
+    left, right = st.columns(2)
+    left.download_button(f"Download CSV ({len(frame)} rows)", to_csv(frame), file_name=file_name,
+                         mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    if len(selected):
+        right.download_button(f"Download selected ({len(selected)} rows)", to_csv(selected),
+                              file_name=file_name.replace(".csv", "-selected.csv"), mime="text/csv",
+                              key=f"{key}_selected_csv", icon=":material/download:", on_click="ignore")
+    return selected
+
+
+def record_table(table: str, frame: pd.DataFrame, key: str, columns: list[str] | None = None,
+                 column_config: dict | None = None) -> pd.DataFrame:
+    """A table of deals, deliveries, payments, events or sources with its documented CSV."""
+    return data_table(frame, key, lambda rows: export.table_csv(table, rows), f"{table}.csv",
+                      columns, column_config)
