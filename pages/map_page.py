@@ -37,11 +37,11 @@ if country:
     st.caption(f"Why: {row['basis']}")
     claims = frame("claims", view)
     st.subheader("Deals")
-    records.deals_table(deals[deals["buyer_iso3"] == country], summaries.dispute_notes(claims, "deal"), key="map_deals")
+    records.disputed_table("deals", deals[deals["buyer_iso3"] == country], summaries.dispute_notes(claims, "deal"), key="map_deals")
     st.subheader("Deliveries")
     deliveries = frame("deliveries", view)
     deliveries = deliveries[deliveries["buyer_iso3"] == country]
-    records.deliveries_table(deliveries, summaries.dispute_notes(claims, "delivery"), key="map_deliveries")
+    records.disputed_table("deliveries", deliveries, summaries.dispute_notes(claims, "delivery"), key="map_deliveries")
     st.subheader("Events")
     events = frame("events", view)
     involved = events["countries"].fillna("").str.split("; ").map(lambda codes: country in codes)

@@ -29,4 +29,4 @@ else:
     st.plotly_chart(charts.cumulative_figure(cumulative), key="cumulative_chart", config={"displaylogo": False})
 
 st.subheader("Deliveries")
-records.deliveries_table(deliveries, {}, key="timeline_deliveries")
+records.disputed_table("deliveries", deliveries, {}, key="timeline_deliveries")

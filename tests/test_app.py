@@ -104,3 +104,18 @@ def test_a_missing_database_is_explained_not_a_traceback(tmp_path, monkeypatch):
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not app.exception
     assert "No database at" in app.error[0].value
+
+
+def test_choosing_a_country_on_the_map_page_lists_its_records(app_db):
+    app = open_app("map")
+    app.selectbox(key="map_country").set_value("TUR").run()
+    assert not app.exception
+    assert any(header.value == "Turkey" for header in app.header)
+    deals = app.dataframe[0].value
+    assert "TUR-2017" in set(deals["deal_id"])
+
+
+def test_the_bundle_download_is_offered_with_the_current_filters(app_db):
+    app = open_app("explorer", buyer=["TUR"])
+    labels = [button.label for button in app.get("download_button")]
+    assert "Download all tables (zip)" in labels and any(label.startswith("Download CSV") for label in labels)

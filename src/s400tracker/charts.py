@@ -376,6 +376,7 @@ def sankey_figure(flows: pd.DataFrame, value_label: str) -> go.Figure:
     kinds = _colour_map(sorted(set(flows["kind"]) - {"balance"})) | {"balance": PALETTE["balance"]}
     suffix = f" ({_esc(value_label)})" if value_label else ""
     fig.add_trace(go.Sankey(
+        textfont=dict(color="#1f2328", size=12),
         node=dict(label=[_esc(label) for label in labels], pad=18, thickness=16, color="#56677a",
                   customdata=[format_money(t, "USD") + suffix for t in totals],
                   hovertemplate="%{label}<br>%{customdata}<extra></extra>"),

@@ -6,6 +6,7 @@ Pure functions over typed rows (dicts as produced by ``validate.validate``).
 from dataclasses import dataclass
 
 from . import claims
+from .dates import format_partial_date
 from .schema import OPERATOR_STATUS
 
 # A delivery counts as evidence of an operator only when it is at least reported.
@@ -92,7 +93,8 @@ def _deal_status(deal: dict, deliveries: list[dict]) -> tuple[str, str]:
                      and d["confidence"] in EVIDENT_CONFIDENCE), key=lambda d: d["date"][0])
     if actual:
         first = actual[0]
-        return "operator", f"actual delivery {first['delivery_id']} ({first['date'][0]}) on {deal['deal_id']}"
+        when = format_partial_date(*first["date"])  # at its precision: a month stays a month
+        return "operator", f"actual delivery {first['delivery_id']} ({when}) on {deal['deal_id']}"
     return STATUS_FROM_DEAL[deal["status"]], f"deal {deal['deal_id']} is {deal['status']}"
 
 

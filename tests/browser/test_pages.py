@@ -88,3 +88,19 @@ def test_the_downloaded_csv_is_exactly_the_filtered_rows(page, server_url, real_
     rows = list(csv.DictReader(io.StringIO(payload.decode("utf-8"), newline="")))
     assert rows and {r["buyer_iso3"] for r in rows} <= {"TUR", "IND"}
     assert sorted(r["deal_id"] for r in rows) == sorted(expected["deal_id"])
+
+
+def test_clicking_a_country_on_the_map_lists_its_records(page, server_url):
+    page.goto(f"{server_url}/map")
+    wait_for_app(page)
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(timeout=30_000)
+    page.wait_for_timeout(2000)
+    box = canvas.bounding_box()
+    # India sits about two thirds across and 55% down the default view.
+    page.mouse.click(box["x"] + box["width"] * 0.585, box["y"] + box["height"] * 0.57)
+    page.get_by_role("heading", name="India").wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert "IND-2018" in page.locator('[data-testid="stMainBlockContainer"]').inner_text() or \
+        page.locator('[data-testid="stDataFrame"]').count() >= 3
+    assert page.locator('[data-testid="stException"]').count() == 0

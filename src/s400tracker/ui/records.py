@@ -11,43 +11,35 @@ MONEY = st.column_config.NumberColumn(format="compact")
 TEXT_WIDE = st.column_config.TextColumn(width="large")
 
 
-def _with_disputes(frame: pd.DataFrame, key: str, notes: dict[str, str]) -> pd.DataFrame:
-    return frame.assign(disputed=frame[key].map(lambda record_id: notes.get(record_id, "")))
+DISPUTED = st.column_config.TextColumn("competing claims", width="large")
+
+# What each table shows on screen: (what it is called, its key, columns, column settings).
+VIEWS = {
+    "deals": ("deals", "deal_id",
+              ["deal_id", "buyer", "status", "signed_date", "quantity", "unit", "value_amount", "value_currency",
+               "value_usd_nominal", "confidence", "disputed", "title", "sources"],
+              {"value_amount": MONEY, "disputed": DISPUTED, "sources": TEXT_WIDE,
+               "value_usd_nominal": st.column_config.NumberColumn("value (US$, nominal)", format="compact")}),
+    "deliveries": ("deliveries", "delivery_id",
+                   ["delivery_id", "deal_id", "buyer", "date", "date_precision", "quantity", "unit", "basis",
+                    "planned", "confidence", "disputed", "description", "sources"],
+                   {"disputed": DISPUTED, "sources": TEXT_WIDE}),
+    "payments": ("payments", "payment_id",
+                 ["payment_id", "deal_id", "payer", "payee", "date", "amount", "currency", "usd_nominal", "kind",
+                  "confidence", "disputed", "sources"],
+                 {"amount": MONEY, "disputed": DISPUTED, "sources": TEXT_WIDE,
+                  "usd_nominal": st.column_config.NumberColumn("US$ nominal", format="compact")}),
+}
 
 
-def deals_table(deals: pd.DataFrame, notes: dict[str, str], key: str) -> pd.DataFrame:
-    """Deals with the preferred values and, beside them, every competing claim."""
-    if deals.empty:
-        empty_state("deals")
-        return deals
-    columns = ["deal_id", "buyer", "status", "signed_date", "quantity", "unit", "value_amount",
-               "value_currency", "value_usd_nominal", "confidence", "disputed", "title", "sources"]
-    config = {"value_amount": MONEY, "value_usd_nominal": st.column_config.NumberColumn("value (US$, nominal)", format="compact"),
-              "disputed": st.column_config.TextColumn("competing claims", width="large"), "sources": TEXT_WIDE}
-    return record_table("deals", _with_disputes(deals, "deal_id", notes), key, columns, config)
-
-
-def deliveries_table(deliveries: pd.DataFrame, notes: dict[str, str], key: str) -> pd.DataFrame:
-    """Delivery batches, planned and actual, with competing claims."""
-    if deliveries.empty:
-        empty_state("deliveries")
-        return deliveries
-    columns = ["delivery_id", "deal_id", "buyer", "date", "date_precision", "quantity", "unit",
-               "basis", "planned", "confidence", "disputed", "description", "sources"]
-    config = {"disputed": st.column_config.TextColumn("competing claims", width="large"), "sources": TEXT_WIDE}
-    return record_table("deliveries", _with_disputes(deliveries, "delivery_id", notes), key, columns, config)
-
-
-def payments_table(payments: pd.DataFrame, notes: dict[str, str], key: str) -> pd.DataFrame:
-    """Payments with their USD conversions and competing claims."""
-    if payments.empty:
-        empty_state("payments")
-        return payments
-    columns = ["payment_id", "deal_id", "payer", "payee", "date", "amount", "currency", "usd_nominal",
-               "kind", "confidence", "disputed", "sources"]
-    config = {"amount": MONEY, "usd_nominal": st.column_config.NumberColumn("US$ nominal", format="compact"),
-              "disputed": st.column_config.TextColumn("competing claims", width="large"), "sources": TEXT_WIDE}
-    return record_table("payments", _with_disputes(payments, "payment_id", notes), key, columns, config)
+def disputed_table(table: str, frame: pd.DataFrame, notes: dict[str, str], key: str) -> pd.DataFrame:
+    """Deals, deliveries or payments with, beside the preferred values, every competing claim."""
+    what, id_column, columns, config = VIEWS[table]
+    if frame.empty:
+        empty_state(what)
+        return frame
+    shown = frame.assign(disputed=frame[id_column].map(lambda record_id: notes.get(record_id, "")))
+    return record_table(table, shown, key, columns, config)
 
 
 def events_table(events: pd.DataFrame, key: str) -> pd.DataFrame:

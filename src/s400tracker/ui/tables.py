@@ -17,7 +17,7 @@ def data_table(frame: pd.DataFrame, key: str, to_csv: Callable[[pd.DataFrame], b
     """
     shown = frame[columns] if columns else frame
     event = st.dataframe(shown, key=key, on_select="rerun", selection_mode="multi-row",
-                         hide_index=True, column_config=column_config)
+                         hide_index=True, column_config=column_config, placeholder="—")
     selected = frame.iloc[event.selection.rows] if event.selection.rows else frame.iloc[0:0]
     left, right = st.columns(2)
     left.download_button(f"Download CSV ({len(frame)} rows)", to_csv(frame), file_name=file_name,

@@ -1,0 +1,53 @@
+"""Headline figures and dispute summaries over small hand-made frames."""
+
+import pandas as pd
+
+from s400tracker import summaries
+from s400tracker.text import md_escape, safe_url
+
+
+def test_units_delivered_sums_actual_batches_per_unit_only():
+    deliveries = pd.DataFrame([
+        {"planned": False, "basis": "batch", "quantity": 1.0, "unit": "battery"},
+        {"planned": False, "basis": "batch", "quantity": 1.0, "unit": "battery"},
+        {"planned": True, "basis": "batch", "quantity": 1.0, "unit": "squadron"},       # not yet
+        {"planned": False, "basis": "cumulative", "quantity": 4.0, "unit": "battery"},  # a stated total
+        {"planned": False, "basis": "batch", "quantity": None, "unit": "missile"},      # no number
+    ])
+    assert summaries.units_delivered(deliveries).to_dict() == {"battery": 2.0}
+    assert summaries.describe_units(summaries.units_delivered(deliveries)) == "2 battery"
+
+
+def test_headline_counts_operators_orders_and_contract_value():
+    deals = pd.DataFrame([
+        {"buyer_iso3": "TUR", "status": "delivered", "value_usd_nominal": 2.5e9},
+        {"buyer_iso3": "IND", "status": "delivering", "value_usd_nominal": 5.43e9},
+        {"buyer_iso3": "IND", "status": "signed", "value_usd_nominal": None},
+        {"buyer_iso3": "QAT", "status": "interest", "value_usd_nominal": 9e9},  # not an order
+    ])
+    status = pd.DataFrame({"operator_status": ["operator", "operator", "interest"]})
+    deliveries = pd.DataFrame(columns=["planned", "basis", "quantity", "unit"])
+    figures = summaries.headline(deals, deliveries, status)
+    assert figures["operators"] == 2 and figures["countries_with_orders"] == 2
+    assert figures["contract_value_usd"] == 2.5e9 + 5.43e9 and figures["deals_without_value"] == 1
+
+
+def test_disputes_put_the_preferred_value_beside_the_competing_ones():
+    claims = pd.DataFrame([
+        {"record_type": "deal", "record_id": "TUR-2017", "field": "signed_date", "claimed_value": "2017-12-29",
+         "preferred": True, "preference_reason": "official", "disputed": True, "source": "a"},
+        {"record_type": "deal", "record_id": "TUR-2017", "field": "signed_date", "claimed_value": "2017",
+         "preferred": False, "preference_reason": None, "disputed": True, "source": "seed"},
+        {"record_type": "deal", "record_id": "TUR-2017", "field": "value", "claimed_value": "2500000000 USD",
+         "preferred": True, "preference_reason": None, "disputed": False, "source": "b"},
+    ])
+    [row] = summaries.disputes(claims).to_dict("records")
+    assert (row["field"], row["preferred_value"], row["competing_values"], row["sources"]) == \
+        ("signed_date", "2017-12-29", "2017", 2)
+    assert summaries.dispute_notes(claims, "deal") == {"TUR-2017": "signed_date: 2017-12-29 (vs 2017)"}
+
+
+def test_text_from_data_stays_text():
+    assert md_escape("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
+    assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
+    assert safe_url(" https://tass.com/defense/1192793 ") == "https://tass.com/defense/1192793"
