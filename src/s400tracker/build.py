@@ -1,13 +1,13 @@
-"""Build the database from the curated CSVs: validate, derive, write atomically."""
+"""Build the database: validate, derive, write atomically. Imports are carried over."""
 
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import db, derive
+from . import db, derive, store
 from .schema import TABLES
-from .validate import DataError, load_tables, validate
+from .validate import DataError, RawTable, load_tables, validate
 
 
 @dataclass(frozen=True)
@@ -20,11 +20,21 @@ class BuildResult:
 
 
 def content_hash(data_dir: Path) -> str:
-    """SHA-256 over every table CSV's name and bytes: the data's identity, whatever the build time."""
+    """SHA-256 over every table CSV's name and bytes: the curated data's identity."""
     digest = hashlib.sha256()
     for table in TABLES:
         path = data_dir / f"{table.name}.csv"
         digest.update(table.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def data_hash(curated_hash: str, log: list[dict]) -> str:
+    """The data's identity: the curated data plus every committed import, in order."""
+    if not log:
+        return curated_hash
+    digest = hashlib.sha256(curated_hash.encode())
+    for entry in log:
+        digest.update(b"\0" + entry["file_hash"].encode())
     return digest.hexdigest()
 
 
@@ -39,37 +49,44 @@ def _database_row(row: dict) -> dict:
     return flat
 
 
-def _version_row(data_dir: Path, typed: dict[str, list[dict]], base_year: int) -> dict:
-    digest = content_hash(data_dir)
+def _version_row(curated_hash: str, log: list[dict], typed: dict[str, list[dict]], base_year: int) -> dict:
+    digest = data_hash(curated_hash, log)
     accessed = [s["accessed_date"][0] for s in typed["sources"] if s["accessed_date"]]
     counts = ", ".join(f"{len(typed[t.name])} {t.name}" for t in TABLES if t.sourced_as)
-    return {"version": digest[:12], "content_hash": digest,
+    imported = f"; {len(log)} import(s)" if log else ""
+    return {"version": digest[:12], "content_hash": digest, "curated_hash": curated_hash, "imports": len(log),
             "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
             "as_of": max(accessed, default=None), "usd_base_year": base_year,
-            "description": f"curated data: {counts}"}
+            "description": f"{counts}{imported}"}
 
 
-def derived_tables(data_dir: Path, typed: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """The tables the build computes: event countries, conversions, operator status, version."""
-    conversions = derive.conversions(typed)
+def write(raw: dict[str, RawTable], curated_hash: str, log: list[dict], db_path: Path) -> BuildResult:
+    """Validate ``raw`` as a whole, derive, and write it with the import log to ``db_path``.
+
+    Raises DataError listing every problem; the existing database is then left untouched.
+    """
+    typed, problems = validate(raw)
+    if problems:
+        raise DataError(problems)
+    tables = {name: [_database_row(row) for row in rows] for name, rows in typed.items()}
     base_year = derive.Rates.from_tables(typed).base_year
-    return {"event_countries": derive.event_countries(typed), "conversions": conversions,
-            "country_status": derive.country_status(typed),
-            "data_version": [_version_row(data_dir, typed, base_year)]}
+    tables |= {"event_countries": derive.event_countries(typed), "conversions": derive.conversions(typed),
+               "country_status": derive.country_status(typed),
+               "data_version": [_version_row(curated_hash, log, typed, base_year)],
+               "imports": store.log_rows(log)}
+    db.write_database(db_path, tables)
+    return BuildResult(db_path, tables["data_version"][0]["version"],
+                       {name: len(rows) for name, rows in tables.items() if name != "imports"})
 
 
 def build(data_dir: Path, db_path: Path) -> BuildResult:
-    """Validate ``data_dir`` and write the database to ``db_path``.
+    """Build ``db_path`` from the CSVs in ``data_dir``, keeping every import already committed to it.
 
     Raises DataError listing every problem; the existing database is then left untouched.
     """
     raw, problems = load_tables(data_dir)
-    typed, found = validate(raw)
-    problems += found
     if problems:
-        raise DataError(problems)
-    tables = {name: [_database_row(row) for row in rows] for name, rows in typed.items()}
-    tables |= derived_tables(data_dir, typed)
-    db.write_database(db_path, tables)
-    return BuildResult(db_path, tables["data_version"][0]["version"],
-                       {name: len(rows) for name, rows in tables.items()})
+        _, more = validate(raw)
+        raise DataError(problems + more)
+    imported, log, _ = store.stored_tables(db_path, only_imported=True)
+    return write(store.merge(raw, imported), content_hash(data_dir), log, db_path)

@@ -3,14 +3,16 @@
 ``python -m s400tracker build [--data DIR] [--db PATH]``: validate the CSVs, build the database.
 ``python -m s400tracker export --table deals --query "buyer=TUR&years=2017&years=2020" --out FILE``:
 write the CSV a page offers for that link, byte for byte.
+``python -m s400tracker import FILE [--db PATH] [--format sipri|native] [--dry-run]``: import, whole or not at all.
 ``python -m s400tracker serve [--port 8501]``: start the dashboard.
 """
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
-from . import config, db, export, queries
+from . import config, db, export, importing, queries
 from .build import build
 from .filters import parse_query_string
 from .validate import DataError
@@ -29,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--query", default="", help="the link's query string, e.g. 'buyer=TUR&years=2017&years=2020'")
     export_cmd.add_argument("--out", type=Path, required=True, help="CSV file to write ('-' for standard output)")
     export_cmd.add_argument("--db", type=Path, default=None, help="database file (default as for build)")
+    import_cmd = commands.add_parser("import", help="import a SIPRI trade register or table CSVs, whole or not at all")
+    import_cmd.add_argument("file", type=Path)
+    import_cmd.add_argument("--db", type=Path, default=None, help="database file (default as for build)")
+    import_cmd.add_argument("--format", choices=importing.FORMATS, default=None, help="default: detected")
+    import_cmd.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    import_cmd.add_argument("--by", default=None, help="who commits (default: the login name)")
     serve_cmd = commands.add_parser("serve", help="start the dashboard (what `make run` does)")
     serve_cmd.add_argument("--port", type=int, default=8501)
     serve_cmd.add_argument("--address", default=None, help="interface to listen on (default: all)")
@@ -78,6 +86,46 @@ def run_build(data_dir: Path, db_path: Path | None) -> int:
     return 0
 
 
+def run_import(path: Path, db_path: Path | None, fmt: str | None, dry_run: bool, by: str | None) -> int:
+    """Preview or commit an import; print what it does, or every problem and exit 1."""
+    target = db_path or config.database_path()
+    try:
+        data = _read_limited(path)
+        if dry_run:
+            plan, result = importing.plan_import(target, data, path.name, fmt), None
+            if plan.problems:
+                raise DataError(plan.problems)
+        else:
+            plan, result = importing.commit_import(target, data, path.name, by or getpass.getuser(), fmt)
+    except DataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"import refused: {len(error.problems)} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"import failed: {error}; nothing was written", file=sys.stderr)
+        return 1
+    print(f"{path.name} ({plan.format}): {plan.summary()}")
+    if plan.already_imported:
+        print(f"this file was already imported as import {plan.already_imported['import_id']}")
+    if dry_run:
+        print("dry run: nothing was written")
+    elif result is None:
+        print("nothing new: the database is unchanged")
+    else:
+        print(f"committed to {result.db_path} (data version {result.version})")
+    return 0
+
+
+def _read_limited(path: Path) -> bytes:
+    """The file's bytes, refusing one over the import size limit before reading it."""
+    size = path.stat().st_size
+    if size > importing.max_bytes():
+        raise DataError([importing.Problem(path.name, None, None, "too large",
+                                           f"{size / 1e6:.1f} MB; the limit is {importing.max_bytes() / 1048576:.0f} MB")])
+    return path.read_bytes()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
@@ -85,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_build(args.data, args.db)
     if args.command == "export":
         return run_export(args.table, args.query, args.out, args.db)
+    if args.command == "import":
+        return run_import(args.file, args.db, args.format, args.dry_run, args.by)
     if args.command == "serve":
         from .ui.serve import serve
         return serve(args.port, args.address)

@@ -9,10 +9,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .schema import OPERATOR_STATUS, PRECISION, TABLES, Column, Table
+from .schema import IMPORT_FORMAT, OPERATOR_STATUS, ORIGIN, ORIGIN_TABLES, PRECISION, TABLES, Column, Table
 
 SQL_TYPES = {"text": "VARCHAR", "number": "DOUBLE", "integer": "INTEGER", "bool": "BOOLEAN", "date": "DATE"}
 
+IMPORTS_DDL = """
+CREATE TABLE imports (
+    import_id INTEGER PRIMARY KEY, committed_at TIMESTAMP NOT NULL, committed_by VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL, file_hash VARCHAR NOT NULL UNIQUE,
+    format VARCHAR NOT NULL CHECK (format IN ({formats})), counts VARCHAR NOT NULL);
+"""
 DERIVED_DDL = """
 CREATE TABLE event_countries (
     event_id VARCHAR NOT NULL REFERENCES events (event_id),
@@ -32,10 +38,14 @@ CREATE TABLE country_status (
     operator_status VARCHAR NOT NULL CHECK (operator_status IN ({operator_status})),
     basis VARCHAR NOT NULL, deal_ids VARCHAR NOT NULL);
 CREATE TABLE data_version (
-    version VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL,
+    version VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, curated_hash VARCHAR NOT NULL,
+    imports INTEGER NOT NULL, built_at TIMESTAMP NOT NULL,
     as_of DATE, usd_base_year INTEGER NOT NULL, description VARCHAR NOT NULL);
 """
+IMPORT_COLUMNS = ["import_id", "committed_at", "committed_by", "file_name", "file_hash", "format", "counts"]
 DERIVED_TABLES = ("event_countries", "conversions", "country_status", "data_version")
+ORIGIN_DDL = [f"origin VARCHAR NOT NULL CHECK (origin IN ({', '.join(repr(o) for o in ORIGIN)}))",
+              "import_id INTEGER REFERENCES imports (import_id)"]
 
 
 def _quote(identifier: str) -> str:
@@ -61,20 +71,22 @@ def _column_ddl(column: Column) -> list[str]:
 
 
 def table_columns(table: Table) -> list[str]:
-    """The database columns of a curated table (a date column adds ``<name>_precision``)."""
+    """The database columns of a curated table (a date column adds ``<name>_precision``;
+    tables that imports can feed add ``origin`` and ``import_id``)."""
     names = []
     for column in table.columns:
         if column.kind == "codes":
             continue
         names += [column.name] + ([column.name + "_precision"] if column.kind == "date" else [])
-    return names
+    return names + (["origin", "import_id"] if table.name in ORIGIN_TABLES else [])
 
 
 def schema_ddl() -> str:
     """CREATE TABLE statements for every table, curated then derived, in dependency order."""
-    statements = []
+    statements = [IMPORTS_DDL.format(formats=_literals(IMPORT_FORMAT))]
     for table in TABLES:
         columns = [part for c in table.columns if c.kind != "codes" for part in _column_ddl(c)]
+        columns += ORIGIN_DDL if table.name in ORIGIN_TABLES else []
         key = ", ".join(_quote(k) for k in table.key_columns)
         statements.append(f"CREATE TABLE {_quote(table.name)} (\n    "
                           + ",\n    ".join(columns + [f"PRIMARY KEY ({key})"]) + ");")
@@ -103,6 +115,7 @@ def write_database(path: Path, tables: dict[str, list[dict]]) -> None:
     try:
         with duckdb.connect(str(temporary)) as conn:
             conn.execute(schema_ddl())
+            _insert(conn, "imports", IMPORT_COLUMNS, tables.get("imports", []))
             for table in TABLES:
                 _insert(conn, table.name, table_columns(table), tables[table.name])
             for name in DERIVED_TABLES:
@@ -126,6 +139,14 @@ def query(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None)
     """Run one query on its own cursor with bound parameters and return a DataFrame."""
     with conn.cursor() as cursor:
         return cursor.execute(sql, params or {}).df()
+
+
+def stored_rows(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], only_imported: bool) -> pd.DataFrame:
+    """A table's rows (only imported ones if asked), for merging into a new build or import."""
+    if table not in {t.name for t in TABLES}:
+        raise ValueError(f"no table {table!r}")
+    where = " WHERE origin = 'imported'" if only_imported else ""
+    return query(conn, f"SELECT {', '.join(_quote(c) for c in columns)} FROM {_quote(table)}{where}")
 
 
 def table_names(conn: duckdb.DuckDBPyConnection) -> list[str]:

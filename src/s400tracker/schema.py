@@ -23,6 +23,9 @@ ORG_ROLE = ("manufacturer", "exporter", "regulator", "procurement_agency",
 RECORD_TYPE = ("deal", "delivery", "payment", "event", "organization", "system")
 CURRENCY = ("USD", "EUR", "RUB", "INR", "CHF", "CNY")
 
+IMPORT_FORMAT = ("sipri", "native", "claim")
+ORIGIN = ("curated", "imported")
+
 # Record types that must each have at least one citation.
 SOURCED_RECORD_TYPES = ("deal", "delivery", "payment", "event")
 
@@ -135,6 +138,12 @@ TABLES: tuple[Table, ...] = (
         Column("preferred", "bool"), Column("preference_reason"),
         Column("fact_row", "integer"), Column("note"),
     ), doc="links records to sources; competing claims per field, one preferred"),
+    Table("tiv", "deal_id", (
+        Column("deal_id", required=True, ref=("deals", "deal_id"), max_length=80),
+        Column("tiv_per_unit", "number"), Column("tiv_total_order", "number"),
+        Column("tiv_delivered", "number"),
+        Column("source_id", required=True, ref=("sources", "source_id")),
+    ), doc="SIPRI trend-indicator values: a volume index, never money"),
     Table("fx_rates", ("currency", "year"), (
         Column("currency", required=True, vocab=CURRENCY),
         Column("year", "integer", required=True),
@@ -150,3 +159,7 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLES_BY_NAME = {table.name: table for table in TABLES}
+
+# Tables whose rows may come from an import: each row records its origin and import.
+ORIGIN_TABLES = ("organizations", "systems", "sources", "deals", "deliveries", "payments", "events",
+                 "citations", "tiv")

@@ -10,6 +10,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import claims
 from .dates import parse_partial_date
@@ -35,12 +36,26 @@ class Problem:
         return f"{where}:{column} {self.message} [{self.rule}]"
 
 
+class Loc(NamedTuple):
+    """Where a row came from: a file (a data CSV or an imported file), its line, and the
+    import that brought it (None for curated data)."""
+
+    file: str
+    line: int | None
+    import_id: int | None = None
+
+
+def problem_at(loc: Loc, column: str | None, rule: str, message: str) -> Problem:
+    """A problem located at a row."""
+    return Problem(loc.file, loc.line, column, rule, message)
+
+
 @dataclass
 class RawTable:
-    """A CSV as read: header and rows of text, each row with its line number."""
+    """A table as read: header and rows of text, each row with where it came from."""
 
     header: list[str]
-    rows: list[tuple[int, dict[str, str]]]
+    rows: list[tuple[Loc, dict[str, str]]]
 
 
 class DataError(Exception):
@@ -53,11 +68,17 @@ class DataError(Exception):
 
 def read_csv(path: Path) -> tuple[RawTable | None, list[Problem]]:
     """Read one CSV strictly (UTF-8, RFC 4180); a broken file is a problem, not a crash."""
-    name = path.name
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
-        return None, [Problem(name, None, None, "missing file", f"{name} is missing")]
+        return None, [Problem(path.name, None, None, "missing file", f"{path.name} is missing")]
+    return parse_csv(data, path.name)
+
+
+def parse_csv(data: bytes, name: str, import_id: int | None = None) -> tuple[RawTable | None, list[Problem]]:
+    """Parse CSV bytes (UTF-8, RFC 4180) into a RawTable whose rows remember ``name`` and line."""
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return None, [Problem(name, None, None, "encoding", f"not UTF-8 text ({error.reason} at byte {error.start})")]
     if "\x00" in text:
@@ -72,10 +93,22 @@ def read_csv(path: Path) -> tuple[RawTable | None, list[Problem]]:
             if len(record) != len(header):
                 return None, [Problem(name, reader.line_num, None, "malformed row",
                                       f"has {len(record)} cells, the header has {len(header)}")]
-            rows.append((reader.line_num, dict(zip(header, (c.strip() for c in record)))))
+            rows.append((Loc(name, reader.line_num, import_id), dict(zip(header, (c.strip() for c in record)))))
     except csv.Error as error:
         return None, [Problem(name, reader.line_num, None, "malformed CSV", str(error))]
     return RawTable(header, rows), []
+
+
+def check_header(table: Table, raw: RawTable, file: str) -> list[Problem]:
+    """Missing, unknown or repeated columns of a table's CSV."""
+    expected = [c.name for c in table.columns]
+    missing = [c for c in expected if c not in raw.header]
+    unknown = [c for c in raw.header if c not in expected]
+    problems = [Problem(file, 1, c, "missing column", f"column '{c}' is missing") for c in missing]
+    problems += [Problem(file, 1, c, "unknown column", f"column '{c}' is not part of {table.name}") for c in unknown]
+    if len(set(raw.header)) != len(raw.header):
+        problems.append(Problem(file, 1, None, "duplicate column", "a column name appears twice"))
+    return problems
 
 
 def load_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -84,23 +117,11 @@ def load_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     for table in TABLES:
         raw, found = read_csv(data_dir / f"{table.name}.csv")
         problems += found
-        header_problems = _check_header(table, raw) if raw is not None else []
+        header_problems = check_header(table, raw, f"{table.name}.csv") if raw is not None else []
         problems += header_problems
         if raw is not None and not header_problems:
             tables[table.name] = raw
     return tables, problems
-
-
-def _check_header(table: Table, raw: RawTable) -> list[Problem]:
-    expected = [c.name for c in table.columns]
-    missing = [c for c in expected if c not in raw.header]
-    unknown = [c for c in raw.header if c not in expected]
-    file = f"{table.name}.csv"
-    problems = [Problem(file, 1, c, "missing column", f"column '{c}' is missing") for c in missing]
-    problems += [Problem(file, 1, c, "unknown column", f"column '{c}' is not part of {file}") for c in unknown]
-    if len(set(raw.header)) != len(raw.header):
-        problems.append(Problem(file, 1, None, "duplicate column", "a column name appears twice"))
-    return problems
 
 
 def parse_cell(column: Column, raw: str):
@@ -135,63 +156,64 @@ def parse_cell(column: Column, raw: str):
     return raw
 
 
-def _typed_rows(table: Table, raw: RawTable, problems: list[Problem]) -> list[tuple[int, dict]]:
+def _typed_rows(table: Table, raw: RawTable, problems: list[Problem]) -> list[tuple[Loc, dict]]:
     """Typed rows of one table; cell problems go to ``problems``."""
-    file, typed = f"{table.name}.csv", []
-    for line, row in raw.rows:
+    typed = []
+    for loc, row in raw.rows:
         values = {}
         for column in table.columns:
             cell = row.get(column.name, "")
             if not cell:
                 if column.required:
-                    problems.append(Problem(file, line, column.name, "required", "is empty but required"))
+                    problems.append(problem_at(loc, column.name, "required", "is empty but required"))
                 values[column.name] = None
                 continue
             try:
                 values[column.name] = parse_cell(column, cell)
             except ValueError as error:
                 rule, message = error.args
-                problems.append(Problem(file, line, column.name, rule, message))
+                problems.append(problem_at(loc, column.name, rule, message))
                 values[column.name] = None
-        problems += _check_pairs(file, line, row)
-        typed.append((line, values))
+        problems += _check_pairs(loc, row)
+        typed.append((loc, values))
     return typed
 
 
-def _check_pairs(file: str, line: int, row: dict[str, str]) -> list[Problem]:
-    return [Problem(file, line, second, "incomplete", f"'{first}' is given without '{second}'")
+def _check_pairs(loc: Loc, row: dict[str, str]) -> list[Problem]:
+    return [problem_at(loc, second, "incomplete", f"'{first}' is given without '{second}'")
             for first, second in PAIRED_COLUMNS
             if row.get(first) and second in row and not row.get(second)]
 
 
-def _check_keys(table: Table, typed: list[tuple[int, dict]]) -> list[Problem]:
-    seen, problems, file = {}, [], f"{table.name}.csv"
-    for line, row in typed:
+def _check_keys(table: Table, typed: list[tuple[Loc, dict]]) -> list[Problem]:
+    seen, problems = {}, []
+    for loc, row in typed:
         key = tuple(row[c] for c in table.key_columns)
         if None in key:
             continue
         if key in seen:
-            problems.append(Problem(file, line, "/".join(table.key_columns), "duplicate key",
-                                    f"{'/'.join(map(str, key))} already defined on line {seen[key]}"))
+            first = seen[key]
+            where = f"line {first.line}" + ("" if first.file == loc.file else f" of {first.file}")
+            problems.append(problem_at(loc, "/".join(table.key_columns), "duplicate key",
+                                       f"{'/'.join(map(str, key))} already defined on {where}"))
         else:
-            seen[key] = line
+            seen[key] = loc
     return problems
 
 
 def _check_references(table: Table, typed, keys: dict[str, set]) -> list[Problem]:
-    problems, file = [], f"{table.name}.csv"
+    problems = []
     for column in (c for c in table.columns if c.ref):
         target_table, _ = column.ref
         if target_table not in keys:
             continue  # the target file is missing or unreadable, reported already
         known = keys[target_table]
         rule = "unknown country code" if target_table == "countries" else "dangling reference"
-        for line, row in typed:
+        for loc, row in typed:
             value = row[column.name]
             for code in (value if isinstance(value, list) else [value] if value is not None else []):
                 if (code,) not in known:
-                    problems.append(Problem(file, line, column.name, rule,
-                                            f"'{code}' is not in {target_table}.csv"))
+                    problems.append(problem_at(loc, column.name, rule, f"'{code}' is not in {target_table}.csv"))
     return problems
 
 
@@ -203,13 +225,13 @@ def _check_sources(typed: dict[str, list]) -> list[Problem]:
         table = TABLES_BY_NAME[table_name]
         ids = {row[table.key] for _, row in typed.get(table_name, [])}
         if record_type in SOURCED_RECORD_TYPES:
-            problems += [Problem(f"{table_name}.csv", line, table.key, "no source",
-                                 f"record '{row[table.key]}' has no citation in citations.csv")
-                         for line, row in typed.get(table_name, [])
+            problems += [problem_at(loc, table.key, "no source",
+                                    f"record '{row[table.key]}' has no citation in citations.csv")
+                         for loc, row in typed.get(table_name, [])
                          if row[table.key] is not None and (record_type, row[table.key]) not in cited]
-        problems += [Problem("citations.csv", line, "record_id", "dangling reference",
-                             f"no {record_type} '{row['record_id']}' in {table_name}.csv")
-                     for line, row in typed.get("citations", [])
+        problems += [problem_at(loc, "record_id", "dangling reference",
+                                f"no {record_type} '{row['record_id']}' in {table_name}.csv")
+                     for loc, row in typed.get("citations", [])
                      if row["record_type"] == record_type and row["record_id"] not in ids]
     return problems
 
@@ -217,10 +239,10 @@ def _check_sources(typed: dict[str, list]) -> list[Problem]:
 def _check_claims(typed: dict[str, list], raw_tables: dict[str, RawTable]) -> list[Problem]:
     """Field claims parse, and each disputed field has exactly one preferred value: the record's."""
     problems, groups = [], defaultdict(list)
-    for line, row in typed.get("citations", []):
-        problems += _check_claim_row(line, row)
+    for loc, row in typed.get("citations", []):
+        problems += _check_claim_row(loc, row)
         if row["field"] and row["record_type"] in claims.RECORD_TABLES:
-            groups[(row["record_type"], row["record_id"], row["field"])].append((line, row))
+            groups[(row["record_type"], row["record_id"], row["field"])].append((loc, row))
     for (record_type, record_id, field), rows in groups.items():
         table = claims.RECORD_TABLES[record_type]
         record = _raw_record(raw_tables.get(table), TABLES_BY_NAME[table].key, record_id)
@@ -229,9 +251,9 @@ def _check_claims(typed: dict[str, list], raw_tables: dict[str, RawTable]) -> li
     return problems
 
 
-def _check_claim_row(line: int, row: dict) -> list[Problem]:
+def _check_claim_row(loc: Loc, row: dict) -> list[Problem]:
     def problem(column, rule, message):
-        return [Problem("citations.csv", line, column, rule, message)]
+        return [problem_at(loc, column, rule, message)]
     if not row["field"]:
         if row["claimed_value"] or row["preferred"] is not None:
             return problem("field", "claim without field", "claimed_value/preferred need a field")
@@ -266,12 +288,12 @@ def _parsed_claim(table: str, field: str, text: str):
 
 
 def _check_claim_group(table: str, field: str, record: dict, rows: list) -> list[Problem]:
-    first_line = rows[0][0]
+    first = rows[0][0]
     preferred = {_parsed_claim(table, field, r["claimed_value"]) for _, r in rows if r["preferred"]}
     distinct = {_parsed_claim(table, field, r["claimed_value"]) for _, r in rows}
     label = f"{table} '{record.get(TABLES_BY_NAME[table].key)}' field '{field}'"
     if len(preferred) != 1:
-        return [Problem("citations.csv", first_line, "preferred", "preferred claim",
+        return [problem_at(first, "preferred", "preferred claim",
                         f"{label} has {len(preferred)} preferred values; exactly one is needed")]
     try:
         own = claims.record_value(table, field, record)
@@ -279,12 +301,12 @@ def _check_claim_group(table: str, field: str, record: dict, rows: list) -> list
         own = None
     problems = []
     if preferred != {own}:
-        problems.append(Problem("citations.csv", first_line, "claimed_value", "preferred claim",
+        problems.append(problem_at(first, "claimed_value", "preferred claim",
                                 f"{label}: the preferred claim differs from the value in {table}.csv"))
     if len(distinct) > 1:
-        problems += [Problem("citations.csv", line, "preference_reason", "preferred claim",
-                             f"{label} is disputed: the preferred claim needs a preference_reason")
-                     for line, r in rows if r["preferred"] and not r["preference_reason"]]
+        problems += [problem_at(loc, "preference_reason", "preferred claim",
+                                f"{label} is disputed: the preferred claim needs a preference_reason")
+                     for loc, r in rows if r["preferred"] and not r["preference_reason"]]
     return problems
 
 
@@ -301,13 +323,17 @@ def validate(raw_tables: dict[str, RawTable]) -> tuple[dict[str, list[dict]], li
     problems += _check_sources(typed)
     problems += _check_claims(typed, raw_tables)
     problems += _check_dates_not_future(typed)
-    return {name: [row for _, row in rows] for name, rows in typed.items()}, problems
+    return {name: [_with_origin(loc, row) for loc, row in rows] for name, rows in typed.items()}, problems
+
+
+def _with_origin(loc: Loc, row: dict) -> dict:
+    """Tag a typed row with where it came from: curated data or an import."""
+    return row | {"origin": "imported" if loc.import_id else "curated", "import_id": loc.import_id}
 
 
 def _check_dates_not_future(typed: dict[str, list]) -> list[Problem]:
     """Accessed dates cannot lie in the future: a typo there would misdate the whole dataset."""
     today = dt.date.today()
-    return [Problem("sources.csv", line, "accessed_date", "date in the future",
-                    f"{row['accessed_date'][0]} is after today")
-            for line, row in typed.get("sources", [])
+    return [problem_at(loc, "accessed_date", "date in the future", f"{row['accessed_date'][0]} is after today")
+            for loc, row in typed.get("sources", [])
             if row["accessed_date"] and row["accessed_date"][0] > today]

@@ -1,0 +1,1 @@
+"""Importers: pure parsers that turn outside data exports into rows of the curated tables."""
