@@ -20,6 +20,7 @@ PAGES = [
     st.Page("pages/explorer_page.py", title="Explorer", icon=":material/table:", url_path="explorer"),
     st.Page("pages/sources_page.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
     st.Page("pages/methodology_page.py", title="Methodology", icon=":material/info:", url_path="methodology"),
+    st.Page("pages/import_page.py", title="Import", icon=":material/upload_file:", url_path="import"),
 ]
 
 st.set_page_config(page_title="S-400 Deal Tracker", page_icon=str(ICON), layout="wide")

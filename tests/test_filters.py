@@ -13,10 +13,12 @@ def parse(query: str):
 
 
 def test_a_full_link_round_trips():
-    query = "buyer=TUR&buyer=IND&supplier=RUS&years=2017&years=2021&status=signed&confidence=confirmed&basis=constant"
+    query = ("buyer=TUR&buyer=IND&supplier=RUS&years=2017&years=2021&status=signed&confidence=confirmed"
+             "&origin=imported&basis=constant")
     filters, warnings = parse(query)
     assert warnings == []
-    assert filters == Filters(("TUR", "IND"), ("RUS",), (2017, 2021), ("signed",), ("confirmed",), "constant")
+    assert filters == Filters(("TUR", "IND"), ("RUS",), (2017, 2021), ("signed",), ("confirmed",), "constant",
+                              ("imported",))
     assert parse(filters.query_string())[0] == filters
 
 
@@ -70,7 +72,7 @@ def test_too_many_values_are_capped():
 def test_sql_parameters_are_plain_values():
     params = Filters(buyers=("TUR",), years=(2017, 2020)).sql_params()
     assert params == {"buyers": ["TUR"], "suppliers": [], "year_from": 2017, "year_to": 2020,
-                      "statuses": [], "confidences": []}
+                      "statuses": [], "confidences": [], "origins": []}
 
 
 def test_description_reads_as_words():

@@ -128,16 +128,33 @@ def write_database(path: Path, tables: dict[str, list[dict]]) -> None:
         Path(str(temporary) + ".wal").unlink(missing_ok=True)
 
 
+CATALOG = "s400"
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the built database; FileNotFoundError if it is missing."""
+    """A read-only connection to the built database; FileNotFoundError if it is missing.
+
+    The file is attached to a private in-memory instance rather than opened with
+    ``duckdb.connect(path)``: DuckDB caches instances by path, so after an import renames a new
+    file into place a plain connect could hand back the old file's instance. Attached, each
+    connection sees the file as it was when opened, and a new one sees the new file. Once
+    attached, the connection can reach no other file or URL and its settings are locked.
+    """
     if not Path(path).exists():
         raise FileNotFoundError(f"no database at {path}: run `python -m s400tracker build`")
-    return duckdb.connect(str(path), read_only=True)
+    conn = duckdb.connect(":memory:")
+    literal = "'" + str(Path(path).resolve()).replace("'", "''") + "'"
+    conn.execute(f"ATTACH {literal} AS {CATALOG} (READ_ONLY)")
+    conn.execute(f"USE {CATALOG}")
+    conn.execute("SET enable_external_access = false")
+    conn.execute("SET lock_configuration = true")
+    return conn
 
 
 def query(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pd.DataFrame:
     """Run one query on its own cursor with bound parameters and return a DataFrame."""
     with conn.cursor() as cursor:
+        cursor.execute(f"USE {CATALOG}")  # a cursor starts in the in-memory catalog
         return cursor.execute(sql, params or {}).df()
 
 
@@ -151,7 +168,8 @@ def stored_rows(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str],
 
 def table_names(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables in the database, in name order."""
-    frame = query(conn, "SELECT table_name FROM information_schema.tables ORDER BY table_name")
+    frame = query(conn, "SELECT table_name FROM information_schema.tables WHERE table_catalog = $catalog "
+                        "ORDER BY table_name", {"catalog": CATALOG})
     return frame["table_name"].tolist()
 
 

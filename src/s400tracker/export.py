@@ -19,17 +19,17 @@ EXPORT_COLUMNS = {
               "signed_date", "date_precision", "quantity", "unit", "value_amount", "value_currency",
               "value_usd_nominal", "value_usd_constant", "confidence", "sources", "title",
               "announced_date", "quantity_note", "value_qualifier", "usd_base_year", "seller",
-              "financing", "notes"],
+              "financing", "notes", "origin", "import_id"],
     "deliveries": ["delivery_id", "deal_id", "buyer_iso3", "date", "date_precision", "quantity",
                    "unit", "planned", "confidence", "sources", "buyer", "basis",
-                   "quantity_qualifier", "quantity_note", "description"],
+                   "quantity_qualifier", "quantity_note", "description", "origin", "import_id"],
     "payments": ["payment_id", "deal_id", "buyer_iso3", "payer", "payee", "date", "date_precision",
                  "amount", "currency", "amount_qualifier", "usd_nominal", "usd_constant", "kind",
-                 "confidence", "sources", "description"],
+                 "confidence", "sources", "description", "origin", "import_id"],
     "events": ["event_id", "date", "date_precision", "type", "countries", "title", "confidence",
-               "sources", "description", "deal_id"],
+               "sources", "description", "deal_id", "origin", "import_id"],
     "sources": ["source_id", "url", "title", "publisher", "published_date", "accessed_date",
-                "records", "supports"],
+                "records", "supports", "origin", "import_id"],
 }
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

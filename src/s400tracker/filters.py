@@ -7,11 +7,11 @@ shared link and ``python -m s400tracker export --query`` select exactly the same
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
-from .schema import CONFIDENCE, DEAL_STATUS
+from .schema import CONFIDENCE, DEAL_STATUS, ORIGIN
 
 BASES = ("nominal", "constant", "original")
 DEFAULT_BASIS = "nominal"
-PARAMETERS = ("buyer", "supplier", "years", "status", "confidence", "basis")
+PARAMETERS = ("buyer", "supplier", "years", "status", "confidence", "origin", "basis")
 YEAR_RANGE = (1990, 2100)
 MAX_VALUES = 50        # per parameter: more is not a real view, only a crafted link
 MAX_SHOWN = 40         # characters of a rejected value quoted back in a warning
@@ -27,13 +27,14 @@ class Filters:
     statuses: tuple[str, ...] = ()
     confidences: tuple[str, ...] = ()
     basis: str = DEFAULT_BASIS
+    origins: tuple[str, ...] = ()
 
     def to_query(self) -> dict[str, list[str]]:
         """The URL parameters for this view; defaults are left out."""
         query = {"buyer": list(self.buyers), "supplier": list(self.suppliers),
                  "years": [str(y) for y in self.years] if self.years else [],
                  "status": list(self.statuses), "confidence": list(self.confidences),
-                 "basis": [self.basis] if self.basis != DEFAULT_BASIS else []}
+                 "origin": list(self.origins), "basis": [self.basis] if self.basis != DEFAULT_BASIS else []}
         return {key: values for key, values in query.items() if values}
 
     def query_string(self) -> str:
@@ -45,7 +46,7 @@ class Filters:
         first, last = self.years or (None, None)
         return {"buyers": list(self.buyers), "suppliers": list(self.suppliers),
                 "year_from": first, "year_to": last, "statuses": list(self.statuses),
-                "confidences": list(self.confidences)}
+                "confidences": list(self.confidences), "origins": list(self.origins)}
 
     def describe(self, names: dict[str, str] | None = None) -> str:
         """The filters in plain English, e.g. 'buyers Turkey, India; years 2017-2021'."""
@@ -61,6 +62,8 @@ class Filters:
             parts.append("status " + ", ".join(self.statuses))
         if self.confidences:
             parts.append("confidence " + ", ".join(self.confidences))
+        if self.origins:
+            parts.append("origin " + ", ".join(self.origins))
         return "; ".join(parts) or "all records"
 
     def with_basis(self, basis: str) -> "Filters":
@@ -143,7 +146,8 @@ def from_query(params: dict[str, list[str]], buyers: frozenset[str],
         years=_years(values["years"], warnings),
         statuses=_vocabulary("status", values["status"], DEAL_STATUS, warnings),
         confidences=_vocabulary("confidence", values["confidence"], CONFIDENCE, warnings),
-        basis=_basis(values["basis"], warnings))
+        basis=_basis(values["basis"], warnings),
+        origins=_vocabulary("origin", values["origin"], ORIGIN, warnings))
     return filters, warnings
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import build, claims, store
-from .importers import native
+from .importers import claims_form, native
 from .schema import TABLES_BY_NAME
 from .validate import DataError, Loc, Problem, RawTable, parse_cell, validate
 
@@ -98,6 +98,10 @@ def parse_file(data: bytes, file_name: str, fmt: str | None, stored: dict[str, R
         return fmt, tables, parsed.problems
     if fmt == "native":
         tables, problems = native.parse_native(data, file_name)
+        return fmt, tables, problems
+    if fmt == "claim":
+        known_urls = {row["url"]: row["source_id"] for _, row in stored["sources"].rows if row["url"]}
+        tables, problems = claims_form.parse_document(data, today.isoformat(), known_urls)
         return fmt, tables, problems
     return "native", {}, [Problem(file_name, None, None, "unknown format",
                                   "neither a SIPRI trade-register export nor a table CSV of this project "

@@ -24,7 +24,8 @@ DEAL_FILTER = """
     AND (len($suppliers::VARCHAR[]) = 0 OR list_contains($suppliers::VARCHAR[], d.supplier_iso3))
     AND (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], d.status))
 """
-RECORD_CONFIDENCE = "(len($confidences::VARCHAR[]) = 0 OR list_contains($confidences::VARCHAR[], {alias}.confidence))"
+RECORD_CONFIDENCE = ("(len($confidences::VARCHAR[]) = 0 OR list_contains($confidences::VARCHAR[], {alias}.confidence))"
+                     " AND (len($origins::VARCHAR[]) = 0 OR list_contains($origins::VARCHAR[], {alias}.origin))")
 YEAR_FILTER = "($year_from IS NULL OR {year} BETWEEN $year_from AND $year_to)"
 
 SOURCES_PER_RECORD = """
@@ -53,7 +54,7 @@ def deals(conn, filters: Filters) -> pd.DataFrame:
            usd.usd_nominal AS value_usd_nominal, usd.usd_constant AS value_usd_constant,
            (SELECT usd_base_year FROM data_version) AS usd_base_year, d.financing, d.confidence,
            b.label_lat AS buyer_lat, b.label_lon AS buyer_lon, s.label_lat AS supplier_lat,
-           s.label_lon AS supplier_lon, d.notes, src.sources
+           s.label_lon AS supplier_lon, d.notes, d.origin, d.import_id, src.sources
     FROM deals d
     JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN countries s ON s.iso3 = d.supplier_iso3
     JOIN systems sy USING (system_id)
@@ -72,7 +73,7 @@ def deliveries(conn, filters: Filters) -> pd.DataFrame:
     WITH src AS ({SOURCES_PER_RECORD})
     SELECT v.delivery_id, v.deal_id, d.buyer_iso3, b.name AS buyer, {_partial('v.date')} AS date,
            v.date_precision, v.date::TIMESTAMP AS date_start, v.quantity, v.unit, v.quantity_qualifier,
-           v.quantity_note, v.basis, v.planned, v.confidence, v.description, src.sources
+           v.quantity_note, v.basis, v.planned, v.confidence, v.description, v.origin, v.import_id, src.sources
     FROM deliveries v JOIN deals d USING (deal_id) JOIN countries b ON b.iso3 = d.buyer_iso3
     LEFT JOIN src ON src.record_type = 'delivery' AND src.record_id = v.delivery_id
     WHERE {DEAL_FILTER} AND {RECORD_CONFIDENCE.format(alias='v')} AND {YEAR_FILTER.format(year='year(v.date)')}
@@ -88,7 +89,7 @@ def payments(conn, filters: Filters) -> pd.DataFrame:
     SELECT p.payment_id, p.deal_id, d.buyer_iso3, b.name AS buyer, payer.name AS payer, payee.name AS payee,
            {_partial('p.date')} AS date, p.date_precision, p.date::TIMESTAMP AS date_start,
            p.amount, p.currency, p.amount_qualifier, usd.usd_nominal, usd.usd_constant, p.kind,
-           p.confidence, p.description, src.sources
+           p.confidence, p.description, p.origin, p.import_id, src.sources
     FROM payments p JOIN deals d USING (deal_id) JOIN countries b ON b.iso3 = d.buyer_iso3
     LEFT JOIN organizations payer ON payer.org_id = p.payer_org_id
     LEFT JOIN organizations payee ON payee.org_id = p.payee_org_id
@@ -115,7 +116,7 @@ def events(conn, filters: Filters) -> pd.DataFrame:
     ec AS (SELECT event_id, list(iso3 ORDER BY iso3) AS codes FROM event_countries GROUP BY event_id)
     SELECT e.event_id, {_partial('e.date')} AS date, e.date_precision, e.date::TIMESTAMP AS date_start,
            e.type, array_to_string(coalesce(ec.codes, []), '; ') AS countries, e.title, e.description,
-           e.confidence, e.deal_id, d.buyer_iso3, src.sources
+           e.confidence, e.deal_id, d.buyer_iso3, e.origin, e.import_id, src.sources
     FROM events e LEFT JOIN deals d USING (deal_id) LEFT JOIN ec USING (event_id)
     LEFT JOIN src ON src.record_type = 'event' AND src.record_id = e.event_id
     WHERE {EVENT_FILTER} AND {RECORD_CONFIDENCE.format(alias='e')} AND {YEAR_FILTER.format(year='year(e.date)')}
@@ -129,7 +130,7 @@ def sources(conn, filters: Filters) -> pd.DataFrame:
     sql = f"""
     WITH visible AS ({in_view})
     SELECT s.source_id, s.url, s.title, s.publisher, {_partial('s.published_date')} AS published_date,
-           strftime(s.accessed_date, '%Y-%m-%d') AS accessed_date,
+           strftime(s.accessed_date, '%Y-%m-%d') AS accessed_date, s.origin, s.import_id,
            count(DISTINCT c.record_type || ':' || c.record_id) AS records,
            string_agg(DISTINCT c.record_type || ' ' || c.record_id, '; ' ORDER BY c.record_type || ' ' || c.record_id) AS supports
     FROM sources s JOIN citations c USING (source_id)
@@ -212,6 +213,17 @@ def filter_options(conn) -> dict:
     return {"buyers": dict(zip(buyers["iso3"], buyers["name"])),
             "suppliers": dict(zip(suppliers["iso3"], suppliers["name"])),
             "years": (int(span["first"].iloc[0]), int(span["last"].iloc[0]))}
+
+
+def deal_ids(conn) -> list[str]:
+    """Every deal id, for choosing the deal a claim is about."""
+    return db.query(conn, "SELECT deal_id FROM deals ORDER BY deal_id")["deal_id"].tolist()
+
+
+def imports(conn) -> pd.DataFrame:
+    """The imports committed to the database, newest first."""
+    return db.query(conn, "SELECT import_id, committed_at, committed_by, file_name, format, counts, file_hash "
+                          "FROM imports ORDER BY import_id DESC")
 
 
 def data_version(conn) -> dict:

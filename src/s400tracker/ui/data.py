@@ -51,6 +51,11 @@ def _static(query: str, key: str):
     return getattr(queries, query)(_connection_for(key))
 
 
+def frame_static(query: str):
+    """An unfiltered named query (e.g. the import log), cached per database build."""
+    return _static(query, database_key())
+
+
 def options() -> dict:
     """What the filter widgets offer (cached per database build)."""
     return _static("filter_options", database_key())

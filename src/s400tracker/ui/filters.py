@@ -9,14 +9,15 @@ import streamlit as st
 
 from .. import filters as flt
 from ..text import md_escape
-from ..schema import CONFIDENCE, DEAL_STATUS
+from ..schema import CONFIDENCE, DEAL_STATUS, ORIGIN
 from . import data
 
 STATE = "s400_filters"
 WARNINGS = "s400_link_warnings"
 BASIS_LABELS = {"nominal": "Nominal USD", "constant": "Constant USD", "original": "Original currency"}
 WIDGETS = {"buyers": "f_buyers", "suppliers": "f_suppliers", "years": "f_years",
-           "statuses": "f_statuses", "confidences": "f_confidences", "basis": "f_basis"}
+           "statuses": "f_statuses", "confidences": "f_confidences", "origins": "f_origins",
+           "basis": "f_basis"}
 
 
 def current() -> flt.Filters:
@@ -39,7 +40,7 @@ def _seed_from_url(options: dict) -> None:
 def _widget_values(filters: flt.Filters, span: tuple[int, int]) -> dict:
     return {"buyers": list(filters.buyers), "suppliers": list(filters.suppliers),
             "years": filters.years or span, "statuses": list(filters.statuses),
-            "confidences": list(filters.confidences), "basis": filters.basis}
+            "confidences": list(filters.confidences), "origins": list(filters.origins), "basis": filters.basis}
 
 
 def _on_change(span: tuple[int, int]) -> None:
@@ -52,7 +53,8 @@ def _on_change(span: tuple[int, int]) -> None:
         years=None if years == tuple(span) else years,
         statuses=tuple(state.get(WIDGETS["statuses"], old.statuses)),
         confidences=tuple(state.get(WIDGETS["confidences"], old.confidences)),
-        basis=state.get(WIDGETS["basis"], old.basis))
+        basis=state.get(WIDGETS["basis"], old.basis),
+        origins=tuple(state.get(WIDGETS["origins"], old.origins)))
     st.session_state[WARNINGS] = []
 
 
@@ -78,6 +80,9 @@ def _draw_widgets(options: dict, show_basis: bool) -> None:
     st.slider("Years", span[0], span[1], key=WIDGETS["years"], **common)
     st.multiselect("Deal status", list(DEAL_STATUS), key=WIDGETS["statuses"], placeholder="Any status", **common)
     st.multiselect("Confidence", list(CONFIDENCE), key=WIDGETS["confidences"], placeholder="Any confidence", **common)
+    st.multiselect("Origin", list(ORIGIN), key=WIDGETS["origins"], placeholder="Curated and imported",
+                   help="Curated: the project's sourced data. Imported: records added from files or the claim form.",
+                   **common)
     if show_basis:
         st.radio("Money basis", list(flt.BASES), format_func=BASIS_LABELS.get, key=WIDGETS["basis"], **common)
 

@@ -17,16 +17,16 @@ DISPUTED = st.column_config.TextColumn("competing claims", width="large")
 VIEWS = {
     "deals": ("deals", "deal_id",
               ["deal_id", "buyer", "status", "signed_date", "quantity", "unit", "value_amount", "value_currency",
-               "value_usd_nominal", "confidence", "disputed", "title", "sources"],
+               "value_usd_nominal", "confidence", "disputed", "title", "origin", "sources"],
               {"value_amount": MONEY, "disputed": DISPUTED, "sources": TEXT_WIDE,
                "value_usd_nominal": st.column_config.NumberColumn("value (US$, nominal)", format="compact")}),
     "deliveries": ("deliveries", "delivery_id",
                    ["delivery_id", "deal_id", "buyer", "date", "date_precision", "quantity", "unit", "basis",
-                    "planned", "confidence", "disputed", "description", "sources"],
+                    "planned", "confidence", "disputed", "description", "origin", "sources"],
                    {"disputed": DISPUTED, "sources": TEXT_WIDE}),
     "payments": ("payments", "payment_id",
                  ["payment_id", "deal_id", "payer", "payee", "date", "amount", "currency", "usd_nominal", "kind",
-                  "confidence", "disputed", "sources"],
+                  "confidence", "disputed", "origin", "sources"],
                  {"amount": MONEY, "disputed": DISPUTED, "sources": TEXT_WIDE,
                   "usd_nominal": st.column_config.NumberColumn("US$ nominal", format="compact")}),
 }
@@ -47,7 +47,7 @@ def events_table(events: pd.DataFrame, key: str) -> pd.DataFrame:
     if events.empty:
         empty_state("events")
         return events
-    columns = ["event_id", "date", "type", "countries", "title", "confidence", "deal_id", "sources"]
+    columns = ["event_id", "date", "type", "countries", "title", "confidence", "deal_id", "origin", "sources"]
     return record_table("events", events, key, columns, {"title": TEXT_WIDE, "sources": TEXT_WIDE})
 
 
@@ -57,7 +57,7 @@ def sources_table(sources: pd.DataFrame, key: str) -> pd.DataFrame:
         empty_state("sources")
         return sources
     shown = sources.assign(link=sources["url"].map(safe_url))
-    columns = ["source_id", "link", "title", "publisher", "published_date", "records", "supports"]
+    columns = ["source_id", "link", "title", "publisher", "published_date", "records", "supports", "origin"]
     config = {"link": st.column_config.LinkColumn("link", display_text="open source"),
               "title": TEXT_WIDE, "supports": TEXT_WIDE}
     return record_table("sources", shown, key, columns, config)
