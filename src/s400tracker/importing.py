@@ -88,6 +88,10 @@ def parse_file(data: bytes, file_name: str, fmt: str | None, stored: dict[str, R
     if len(data) > max_bytes():
         return fmt or "native", {}, [Problem(file_name, None, None, "too large",
                                              f"{len(data) / 1e6:.1f} MB; the limit is {max_bytes() / 1048576:.0f} MB")]
+    if b"\x00" in data and fmt != "claim" and not data.startswith(b"PK\x03\x04"):  # a zip is binary
+        return fmt or "native", {}, [Problem(file_name, None, None, "encoding",
+                                             "contains NUL bytes: not a text file (UTF-16 or binary?); "
+                                             "save it as CSV in UTF-8 (tables) or as SIPRI exports it (Latin-1)")]
     fmt = fmt or detect_format(data)
     if fmt == "sipri":
         from .importers.sipri import parse_sipri

@@ -155,7 +155,8 @@ def _decode(data: bytes, file_name: str) -> tuple[str | None, list[Problem]]:
         return problem(1, "the file is UTF-16 text; SIPRI exports are Latin-1")
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        return problem(line, "contains NUL bytes (UTF-16 or binary?); SIPRI exports are Latin-1 text")
+        return problem(line, "contains NUL bytes (UTF-16 or binary?); "
+                             "SIPRI exports are Latin-1 text")
     try:
         text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
@@ -436,7 +437,8 @@ def _parse_register(ctx: _Context, line: int, cells: list[str], at: dict[str, in
         if len(value) > MAX_FIELD:
             name = next((n for n, i in at.items() if i == index and not n.endswith(" ?")),
                         f"column {index + 1}")
-            ctx.problem(line, name, "too long", f"is {len(value)} characters, the limit is {MAX_FIELD}")
+            ctx.problem(line, name, "too long",
+                        f"is {len(value)} characters, the limit is {MAX_FIELD}")
     if not cell(DESIGNATION):
         ctx.problem(line, DESIGNATION, "required", f"{DESIGNATION} is empty")
 
@@ -481,13 +483,20 @@ def deal_id_for(reg: _Register) -> str:
     return "sipri-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
+def _hedge_words(count: _Count) -> str:
+    """'estimate', 'uncertain', both or '' for a SIPRI number."""
+    return ", ".join(w for w, on in (("estimate", count.estimate),
+                                     ("uncertain", count.uncertain)) if on)
+
+
 def _hedge(count: _Count) -> str:
     """SIPRI's wording of a hedged number ('(4) estimate'), '' for a plain one."""
-    words = [w for w, on in (("estimate", count.estimate), ("uncertain", count.uncertain)) if on]
+    words = _hedge_words(count)
     if not words:
         return ""
+    # The '?' may sit in the uncertainty column rather than the cell: show it either way.
     mark = "" if "?" in count.raw or not count.uncertain else "?"
-    return f"{count.raw}{mark} {', '.join(words)}"
+    return f"{count.raw}{mark} {words}"
 
 
 def _deal_status(reg: _Register) -> str:
@@ -523,9 +532,9 @@ def _delivery_rows(reg: _Register, deal_id: str) -> list[dict[str, str]]:
     if single:
         quantity_note = _hedge(count)
     elif count.text:
-        hedges = ", ".join(w for w, on in (("estimate", count.estimate),
-                                           ("uncertain", count.uncertain)) if on)
-        quantity_note = f"{count.text} delivered over {'; '.join(years)}" + (f" ({hedges})" if hedges else "")
+        hedges = _hedge_words(count)
+        quantity_note = (f"{count.text} delivered over {'; '.join(years)}"
+                         + (f" ({hedges})" if hedges else ""))
     else:
         quantity_note = ""
     rows = []
@@ -554,6 +563,7 @@ def _system_row(system_id: str, reg: _Register) -> dict[str, str]:
 # --- the whole file -----------------------------------------------------------------------
 
 def _empty_tables() -> dict[str, list]:
+    """Every table the import produces, empty."""
     return {name: [] for name in TABLE_NAMES}
 
 
@@ -565,7 +575,8 @@ def _header_problem(ctx: _Context, header: _Header | None) -> bool:
         return True
     if header.delimiter != ",":
         ctx.problem(header.line, None, "wrong delimiter",
-                    f"the file is separated by {OTHER_DELIMITERS[header.delimiter]}, SIPRI exports use commas")
+                    f"the file is separated by {OTHER_DELIMITERS[header.delimiter]}, "
+                    "SIPRI exports use commas")
         return True
     missing = _positions(header)[1]
     if missing:
@@ -624,6 +635,7 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
     tables["sources"].append((1, _source_row(source_id, file_name, _notes(lines[:header.line - 1]),
                                              imported_on)))
     seen: set[str] = set()
+    new_systems: set[str] = set()
     needed = max(i for n, i in at.items() if not n.endswith(" ?")) + 1
     for line, cells in _records(ctx, lines, header.line):
         if not _row_shape_ok(ctx, line, cells, len(header.cells), needed):
@@ -633,15 +645,16 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
         if deal_id in seen:
             continue
         seen.add(deal_id)
-        _add_rows(tables, reg, deal_id, source_id)
+        _add_rows(tables, reg, deal_id, source_id, new_systems)
     return ParsedImport(tables, ctx.problems, source_id)
 
 
-def _add_rows(tables: dict[str, list], reg: _Register, deal_id: str, source_id: str) -> None:
+def _add_rows(tables: dict[str, list], reg: _Register, deal_id: str, source_id: str,
+              new_systems: set[str]) -> None:
     """Append the deal, its deliveries, citations, TIV and any new system of one row."""
     system_id = system_id_for(reg.designation) if reg.designation else ""
-    if system_id and system_id != S400_SYSTEM_ID and all(
-            row["system_id"] != system_id for _, row in tables["systems"]):
+    if system_id and system_id != S400_SYSTEM_ID and system_id not in new_systems:
+        new_systems.add(system_id)  # the first row naming a system describes it
         tables["systems"].append((reg.line, _system_row(system_id, reg)))
     tables["deals"].append((reg.line, _deal_row(reg, deal_id, system_id)))
     tables["citations"].append((reg.line, _citation_row(source_id, "deal", deal_id)))
