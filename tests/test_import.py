@@ -97,7 +97,7 @@ def test_crafted_text_is_stored_as_text_and_neutralised_in_downloads(db_path):
     ({"sources": SOURCE, "deals": [DEAL[0], DEAL[1].replace(",2,system,", ",two,system,")], "citations": CITATION},
      "not a number", ("egypt.zip/deals.csv", 2, "quantity")),
     # a file named after a table, with that table's columns missing
-    ({"deals": ["deal,buyer", "x,y"]}, "missing columns", ("egypt.zip/deals.csv", 1, "signed_date")),
+    ({"deals": ["deal,buyer", "x,y"]}, "missing column", ("egypt.zip/deals.csv", 1, "signed_date")),
 ])
 def test_a_bad_file_is_refused_whole_with_each_problem_located(db_path, tables, rule, where):
     before = db_path.read_bytes()

@@ -75,6 +75,12 @@ def test_rows_have_exactly_the_curated_columns(clean):
             assert all(isinstance(v, str) for v in row.values())
 
 
+def test_tiv_columns_match_the_schema_when_it_has_a_tiv_table():
+    # The lead's schema may declare the tiv table; the parser's columns must then be the same.
+    if "tiv" in TABLES_BY_NAME:
+        assert [c.name for c in TABLES_BY_NAME["tiv"].columns] == list(TIV_COLUMNS)
+
+
 def test_rows_carry_their_line_in_the_import_file(clean):
     # The header is on line 12 after 11 note lines; the first register row is line 13.
     assert [line for line, _ in clean.tables["deals"]] == [13, 14, 15, 16, 17, 18]
