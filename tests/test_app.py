@@ -11,7 +11,7 @@ from s400tracker.db import connect
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {"overview": "S-400 Deal Tracker", "map": "Operators map", "timeline": "Delivery timeline",
          "money": "Money flows", "explorer": "Data explorer", "sources": "Sources and conflicts",
-         "methodology": "Methodology"}
+         "methodology": "Methodology", "import": "Import"}
 
 
 @pytest.fixture(autouse=True)
@@ -119,3 +119,45 @@ def test_the_bundle_download_is_offered_with_the_current_filters(app_db):
     app = open_app("explorer", buyer=["TUR"])
     labels = [button.label for button in app.get("download_button")]
     assert "Download all tables (zip)" in labels and any(label.startswith("Download CSV") for label in labels)
+
+
+@pytest.fixture
+def writable_db(real_db, tmp_path, monkeypatch):
+    """The app on a private copy of the database, for tests that commit imports."""
+    path = tmp_path / "s400.duckdb"
+    path.write_bytes(real_db.read_bytes())
+    monkeypatch.setenv("S400_DB", str(path))
+    return path
+
+
+def stage_competing_claim(app: AppTest) -> AppTest:
+    app.text_input(key="claim_url").input("https://example.org/new-story")
+    app.text_input(key="claim_title").input("A new story on the Turkish deal")
+    app.selectbox(key="claim_kind").set_value("competing value").run()
+    app.text_input(key="claim_rid").input("TUR-2017")
+    app.text_input(key="claim_field").input("signed_date")
+    app.text_input(key="claim_value").input("2017-11")
+    return app.button(key="FormSubmitter:claim_form-Add claim").click().run()
+
+
+def test_without_an_admin_password_the_import_page_previews_but_cannot_commit(writable_db, monkeypatch):
+    monkeypatch.delenv("S400_ADMIN_PASSWORD", raising=False)
+    app = stage_competing_claim(open_app("import"))
+    assert not app.exception
+    assert any("Committing is switched off" in info.value for info in app.info)
+    assert any("adds 1 sources, 1 citations" in success.value for success in app.success)
+    assert not [button for button in app.button if button.key == "claim_commit_button"]
+
+
+def test_with_the_admin_password_a_claim_is_committed_and_the_version_bumps(writable_db, monkeypatch):
+    monkeypatch.setenv("S400_ADMIN_PASSWORD", "correct horse")
+    app = stage_competing_claim(open_app("import"))
+    app.text_input(key="claim_commit_who").input("Ana")
+    app.text_input(key="claim_commit_password").input("wrong").run()
+    assert app.button(key="claim_commit_button").disabled
+    app.text_input(key="claim_commit_password").input("correct horse").run()
+    app.button(key="claim_commit_button").click().run()
+    assert not app.exception
+    assert any("Committed by Ana" in success.value and "Data version is now" in success.value for success in app.success)
+    with connect(writable_db) as conn:
+        assert queries.imports(conn)["committed_by"].tolist() == ["Ana"]

@@ -183,3 +183,36 @@ def test_cli_import_of_a_bad_file_exits_non_zero_without_a_traceback(db_path, tm
     out = subprocess.run([sys.executable, "-m", "s400tracker", "import", str(payload), "--db", str(db_path)],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and "nothing was written" in out.stderr and "Traceback" not in out.stderr
+
+
+SIPRI = ROOT / "tests" / "fixtures" / "sipri" / "sipri_register.csv"
+
+
+def test_a_sipri_register_imports_with_tiv_kept_apart_from_money(db_path):
+    data = SIPRI.read_bytes()
+    plan, result = importing.commit_import(db_path, data, SIPRI.name, "tester")
+    assert plan.format == "sipri" and result is not None
+    with connect(db_path) as conn:
+        deals = queries.deals(conn, Filters(origins=("imported",)))
+        conversions = queries.conversions(conn, Filters(origins=("imported",)))
+        tiv = conn.execute("SELECT count(*), sum(tiv_total_order) FROM tiv").fetchone()
+    assert len(deals) == 6 and deals["value_amount"].isna().all() and deals["value_usd_nominal"].isna().all()
+    assert conversions.empty  # a volume index never becomes a money figure
+    assert tiv[0] == 6 and tiv[1] > 0
+    assert set(deals["date_precision"]) == {"year"}
+
+
+def test_a_sipri_register_imported_twice_changes_nothing(db_path):
+    importing.commit_import(db_path, SIPRI.read_bytes(), SIPRI.name, "tester")
+    before = db_path.read_bytes()
+    plan, result = importing.commit_import(db_path, SIPRI.read_bytes(), SIPRI.name, "tester")
+    assert result is None and db_path.read_bytes() == before
+
+
+def test_a_sipri_register_with_bad_rows_is_refused_with_lines_and_columns(db_path):
+    bad = ROOT / "tests" / "fixtures" / "sipri" / "sipri_bad_rows.csv"
+    plan = importing.plan_import(db_path, bad.read_bytes(), bad.name)
+    located = {(p.line, p.column, p.rule) for p in plan.problems}
+    assert (5, "Recipient", "unknown country") in located
+    assert (7, "Year of order", "year out of range") in located
+    assert (10, "Number ordered", "not a number") in located

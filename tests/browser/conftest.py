@@ -40,10 +40,11 @@ def wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60) 
 
 
 @contextlib.contextmanager
-def running_server(db_path: Path):
+def running_server(db_path: Path, **env_vars: str):
     """Start the real app as `make run` does, on a free port; stop it afterwards."""
     port = free_port()
-    env = {**os.environ, "S400_DB": str(db_path)}
+    env = {**os.environ, "S400_DB": str(db_path), **env_vars}
+    env.pop("S400_ADMIN_PASSWORD", None) if "S400_ADMIN_PASSWORD" not in env_vars else None
     server = subprocess.Popen(
         [sys.executable, "-m", "s400tracker", "serve", "--port", str(port), "--address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -61,6 +62,15 @@ def server_url(real_db):
     """One server shared by the tests that do not need a fresh one."""
     with running_server(real_db) as url:
         yield url
+
+
+@pytest.fixture
+def admin_server(real_db, tmp_path):
+    """A server on a private copy of the database with an admin password: (url, db path, password)."""
+    path = tmp_path / "s400.duckdb"
+    path.write_bytes(real_db.read_bytes())
+    with running_server(path, S400_ADMIN_PASSWORD="browser-test-pw") as url:
+        yield url, path, "browser-test-pw"
 
 
 @pytest.fixture
