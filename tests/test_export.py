@@ -49,3 +49,23 @@ def test_bundle_holds_every_table_and_a_manifest():
         for table in tables:
             cells = read(archive.read(f"{table}.csv"))[1]
             assert all(cell == "'=1" for cell in cells)
+
+
+def test_the_cli_export_writes_the_bytes_the_page_offers_for_that_link(real_db, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from s400tracker import queries
+    from s400tracker.db import connect
+    from s400tracker.filters import Filters
+
+    out = tmp_path / "deals.csv"
+    run = subprocess.run([sys.executable, "-m", "s400tracker", "export", "--table", "deals", "--query",
+                          "buyer=TUR&years=2017&years=2020&colour=red", "--out", str(out), "--db", str(real_db)],
+                         cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "Ignored unknown parameter 'colour'" in run.stderr
+    with connect(real_db) as conn:
+        page_bytes = export.table_csv("deals", queries.deals(conn, Filters(buyers=("TUR",), years=(2017, 2020))))
+    assert out.read_bytes() == page_bytes
+    assert [row[0] for row in read(page_bytes)[1:]] == ["TUR-2017"]
