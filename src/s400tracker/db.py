@@ -4,6 +4,7 @@ Values always travel as bound parameters; identifiers come from the schema spec 
 """
 
 import os
+import threading
 from pathlib import Path
 
 import duckdb
@@ -151,11 +152,36 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return conn
 
 
-def query(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pd.DataFrame:
-    """Run one query on its own cursor with bound parameters and return a DataFrame."""
+class QueryTimeout(Exception):
+    """A query ran longer than its time limit and was interrupted."""
+
+
+def query_timeout() -> float:
+    """Seconds a query may run: ``$S400_QUERY_TIMEOUT`` (default 20)."""
+    try:
+        return float(os.environ.get("S400_QUERY_TIMEOUT", "20"))
+    except ValueError:
+        return 20.0
+
+
+def query(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
+          timeout: float | None = None) -> pd.DataFrame:
+    """Run one query on its own cursor with bound parameters and return a DataFrame.
+
+    A query still running after ``timeout`` seconds (default ``query_timeout()``) is interrupted
+    and QueryTimeout raised, so a page never hangs on one.
+    """
+    limit = query_timeout() if timeout is None else timeout
     with conn.cursor() as cursor:
         cursor.execute(f"USE {CATALOG}")  # a cursor starts in the in-memory catalog
-        return cursor.execute(sql, params or {}).df()
+        timer = threading.Timer(limit, cursor.interrupt)
+        timer.start()
+        try:
+            return cursor.execute(sql, params or {}).df()
+        except duckdb.InterruptException:
+            raise QueryTimeout(f"the query took longer than {limit:g} s and was stopped") from None
+        finally:
+            timer.cancel()
 
 
 def stored_rows(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], only_imported: bool) -> pd.DataFrame:

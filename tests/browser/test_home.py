@@ -20,3 +20,12 @@ def test_home_page_renders_the_data_version_without_errors_or_external_requests(
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.errors == []
     assert page.request_log.external() == []
+
+
+def test_the_health_check_answers_with_the_data_version(server_url):
+    import json
+    import urllib.request
+    with urllib.request.urlopen(f"{server_url}/healthz", timeout=10) as response:
+        body = json.loads(response.read())
+        assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
+    assert body["status"] == "ok" and len(body["data_version"]) == 12

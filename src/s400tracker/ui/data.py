@@ -42,8 +42,14 @@ def load(query: str, filters: Filters, key: str) -> pd.DataFrame:
 
 
 def frame(query: str, filters: Filters) -> pd.DataFrame:
-    """The cached result of a named filtered query on the current database."""
-    return load(query, filters, database_key())
+    """The cached result of a named filtered query; a query that runs too long stops the page
+    with a message instead of hanging it."""
+    try:
+        return load(query, filters, database_key())
+    except db.QueryTimeout as error:
+        st.error(f"This view took too long to compute ({error}). Narrow the filters and try again.",
+                 icon=":material/timer_off:")
+        st.stop()
 
 
 @st.cache_data(show_spinner=False)

@@ -1,5 +1,7 @@
 """Start the dashboard server: ``python -m s400tracker serve`` (what ``make run`` does).
 
+It serves ui/asgi.py: the dashboard (app.py) plus the /healthz route a load balancer polls.
+
 Why not plain ``streamlit run app.py``: with a ``pages/`` folder beside app.py, Streamlit
 1.67 runs the very first session of a fresh server in its legacy folder mode, so a deep link
 such as /timeline?buyer=TUR opens with a spurious "Page not found" dialog (the page itself
@@ -10,16 +12,16 @@ removes the dialog. A browser test opens a deep link as a fresh server's first r
 import sys
 from pathlib import Path
 
-APP = Path(__file__).resolve().parents[3] / "app.py"
+ASGI = Path(__file__).resolve().parent / "asgi.py"
 
 
 def serve(port: int, address: str | None = None) -> int:
-    """Run the Streamlit server for app.py on ``port`` until interrupted."""
+    """Run the dashboard server on ``port`` until interrupted."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli as streamlit_cli
 
     PagesManager.uses_pages_directory = False  # app.py uses st.navigation, never the legacy mode
-    args = ["run", str(APP), "--server.port", str(port), "--server.headless", "true"]
+    args = ["run", str(ASGI), "--server.port", str(port), "--server.headless", "true"]
     if address:
         args += ["--server.address", address]
     try:

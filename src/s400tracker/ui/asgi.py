@@ -1,0 +1,21 @@
+"""The ASGI app the server runs: the Streamlit dashboard plus /healthz (see ui/serve.py)."""
+
+from pathlib import Path
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from s400tracker import health  # absolute: the server imports this file by path
+
+APP = Path(__file__).resolve().parents[3] / "app.py"
+
+
+async def healthz(request) -> JSONResponse:
+    """GET /healthz: 200 when the server is up and the database reads, else 503 with the reason."""
+    status, body = await run_in_threadpool(health.check)
+    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+app = st.App(str(APP), routes=[Route("/healthz", healthz, methods=["GET"])])
