@@ -97,9 +97,18 @@ def test_clicking_a_country_on_the_map_lists_its_records(page, server_url):
     canvas.wait_for(timeout=30_000)
     page.wait_for_timeout(2000)
     box = canvas.bounding_box()
-    # India sits about two thirds across and 55% down the default view.
-    page.mouse.click(box["x"] + box["width"] * 0.585, box["y"] + box["height"] * 0.57)
-    page.get_by_role("heading", name="India").wait_for(timeout=30_000)
+    heading = page.get_by_role("heading", name="India")
+    # India sits about 58% across and 57% down the default view. deck.gl drops a press it is
+    # slow to pick (over 250 ms) on a loaded machine without a GPU, so a user (and this test)
+    # may need to click again.
+    for _ in range(5):
+        page.mouse.click(box["x"] + box["width"] * 0.585, box["y"] + box["height"] * 0.57)
+        try:
+            heading.wait_for(timeout=8_000)
+            break
+        except Exception:
+            page.wait_for_timeout(500)
+    heading.wait_for(timeout=10_000)
     wait_for_app(page)
     assert "IND-2018" in page.locator('[data-testid="stMainBlockContainer"]').inner_text() or \
         page.locator('[data-testid="stDataFrame"]').count() >= 3
