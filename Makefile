@@ -7,7 +7,7 @@ DB := $(or $(S400_DB),data/s400.duckdb)
 DATA := $(wildcard data/*.csv)
 PORT ?= 8501
 
-.PHONY: run test build clean
+.PHONY: run test build clean loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
@@ -26,6 +26,12 @@ run: $(DB)
 
 test: $(DB)
 	$(BIN)/python -m pytest
+
+# 20 browser sessions for 60 s changing filters and downloading, and 10 readers while an
+# import commits; prints the figures (also written to test-artifacts/*.md).
+loadtest: $(DB)
+	S400_LOAD_SESSIONS=20 S400_LOAD_SECONDS=60 S400_LOAD_READERS=10 \
+	  $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/browser/test_load.py
 
 clean:
 	rm -rf $(VENV) $(DB) test-artifacts .pytest_cache

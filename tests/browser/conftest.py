@@ -41,7 +41,14 @@ def wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60) 
 
 @contextlib.contextmanager
 def running_server(db_path: Path, **env_vars: str):
-    """Start the real app as `make run` does, on a free port; stop it afterwards."""
+    """Start the real app as `make run` does, on a free port; yield its URL; stop it afterwards."""
+    with server_process(db_path, **env_vars) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def server_process(db_path: Path, **env_vars: str):
+    """Start the real app on a free port; yield (URL, process) and stop it afterwards."""
     port = free_port()
     env = {**os.environ, "S400_DB": str(db_path), **env_vars}
     env.pop("S400_ADMIN_PASSWORD", None) if "S400_ADMIN_PASSWORD" not in env_vars else None
@@ -51,7 +58,7 @@ def running_server(db_path: Path, **env_vars: str):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, server)
-        yield url
+        yield url, server
     finally:
         server.terminate()
         server.wait(timeout=20)
