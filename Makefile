@@ -7,7 +7,7 @@ DB := $(or $(S400_DB),data/s400.duckdb)
 DATA := $(wildcard data/*.csv)
 PORT ?= 8501
 
-.PHONY: run test build clean loadtest
+.PHONY: run test fuzz build clean loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
@@ -32,6 +32,18 @@ test: $(DB)
 loadtest: $(DB)
 	S400_LOAD_SESSIONS=20 S400_LOAD_SECONDS=60 S400_LOAD_READERS=10 \
 	  $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/browser/test_load.py
+
+# The hostile-link fuzz at full strength: 1,000 generated links per page (CI runs 40).
+fuzz: $(DB)
+	S400_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_links_fuzz.py
+
+# The benchmark (benchmarks/run.py): seed scale and 1M+ deliveries, written to benchmarks/results.md.
+# Timings never fail: it is a benchmark, not a test. bench-quick is the short run CI can afford.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --out benchmarks/results.md
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run.py --quick
 
 clean:
 	rm -rf $(VENV) $(DB) test-artifacts .pytest_cache

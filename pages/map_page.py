@@ -35,9 +35,9 @@ country = st.selectbox("Country", list(names), format_func=names.get, key="map_c
                        placeholder="Click the map or choose a country")
 if country:
     row = status.set_index("iso3").loc[country]
-    st.header(names[country])
+    st.header(md_escape(names[country]))
     st.markdown(f"**{row['operator_status'].capitalize()}**")
-    st.caption(f"Why: {row['basis']}")
+    st.caption(f"Why: {md_escape(row['basis'])}")  # names imported record ids: text, not Markdown
     claims = frame("claims", view)
     st.subheader("Deals")
     records.disputed_table("deals", deals[deals["buyer_iso3"] == country], summaries.dispute_notes(claims, "deal"), key="map_deals")

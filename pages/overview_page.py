@@ -12,7 +12,8 @@ layout.page_header("S-400 Deal Tracker", "Who operates or has ordered Russia's S
                    "where the money went, and the public source behind every figure.")
 st.caption(layout.version_line())
 view = filters.current()
-deals, deliveries, status = frame("deals", view), frame("deliveries", view), frame("country_status", view)
+# Only the units delivered are needed of the deliveries: summed in SQL, never a row per delivery.
+deals, deliveries, status = frame("deals", view), frame("delivered_units", view), frame("country_status", view)
 figures = summaries.headline(deals, deliveries, status)
 
 operators, ordered, value, units = st.columns(4)

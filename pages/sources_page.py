@@ -3,7 +3,7 @@
 import streamlit as st
 
 from s400tracker import export, summaries
-from s400tracker.text import safe_url
+from s400tracker.text import md_escape, safe_url
 from s400tracker.ui import filters, layout, records
 from s400tracker.ui.data import frame
 from s400tracker.ui.tables import data_table
@@ -23,15 +23,16 @@ else:
                         column_config={"preference_reason": records.TEXT_WIDE, "competing_values": records.TEXT_WIDE})
     for row in chosen.itertuples():
         side = claims[(claims["record_id"] == row.record_id) & (claims["field"] == row.field)]
-        st.subheader(f"{row.record_type} {row.record_id} · {row.field}")
+        # Claimed values, ids and source titles are data: shown as text, never as Markdown.
+        st.subheader(md_escape(f"{row.record_type} {row.record_id} · {row.field}"))
         columns = st.columns(max(1, side["claimed_value"].nunique()))
         for column, (value, group) in zip(columns, side.groupby("claimed_value", sort=False)):
             with column:
                 marker = "preferred" if group["preferred"].any() else "competing"
-                st.metric(marker, value)
+                st.metric(marker, md_escape(value))
                 for claim in group.itertuples():
                     link = safe_url(claim.source)
-                    st.caption(f"{claim.publisher or ''}: {claim.source_title}")
+                    st.caption(md_escape(f"{claim.publisher or ''}: {claim.source_title}"))
                     if link:
                         st.link_button("open source", link)
 

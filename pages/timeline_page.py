@@ -16,13 +16,19 @@ if deals.empty and deliveries.empty:
     layout.empty_state("deals or deliveries")
     st.stop()
 
-st.plotly_chart(charts.timeline_figure(deals, deliveries, events), key="timeline_chart",
+# At scale, per-buyer-and-year sums of the busiest lanes: never more marks than the eye can see.
+drawn_deals, drawn_deliveries, drawn_events, scale_note = charts.timeline_at_scale(deals, deliveries, events)
+if scale_note:
+    st.caption(scale_note)
+st.plotly_chart(charts.timeline_figure(drawn_deals, drawn_deliveries, drawn_events), key="timeline_chart",
                 config={"displaylogo": False})
 
 st.subheader("Cumulative deliveries per buyer and unit")
 st.caption("Units are not interchangeable (a battery is not a battalion), so each buyer has a line per unit. "
            "Markers show totals a source states as delivered by a date.")
-cumulative = charts.cumulative_deliveries(deliveries)
+cumulative, cumulative_note = charts.cumulative_at_scale(deliveries)
+if cumulative_note:
+    st.caption(cumulative_note)
 if cumulative.empty:
     layout.empty_state("deliveries with a stated quantity")
 else:

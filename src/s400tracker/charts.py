@@ -348,9 +348,10 @@ def money_flows(deals: pd.DataFrame, payments: pd.DataFrame, basis: str) -> pd.D
     eligible = deals[deals["status"].isin(CONTRACTED) & (deals[deal_col].fillna(0) > 0)]
     pays = payments if not _empty(payments) else pd.DataFrame(columns=["deal_id", "kind", "date_start", pay_col])
     pays = pays[pays[pay_col].fillna(0) > 0].sort_values("date_start", kind="stable")
-    rows = []
+    rows, none = [], pays.iloc[0:0]
+    by_deal = dict(tuple(pays.groupby("deal_id", sort=False))) if len(pays) else {}  # not a scan per deal
     for deal in eligible.itertuples(index=False):
-        rows += _deal_flows(deal, getattr(deal, deal_col), pays[pays["deal_id"] == deal.deal_id], pay_col)
+        rows += _deal_flows(deal, getattr(deal, deal_col), by_deal.get(deal.deal_id, none), pay_col)
     flows = pd.DataFrame(rows, columns=columns)
     return flows.groupby(["source", "target", "kind"], as_index=False, sort=False)["value"].sum()[columns]
 
@@ -438,3 +439,68 @@ def value_by_year_figure(frame: pd.DataFrame, basis: str, base_year: int | None 
                                         for y, v in zip(rows["year"], rows["value_bn"])]),
                       row=currencies.index(currency) + 1 if basis == "original" else 1, col=1)
     return fig
+
+
+TIMELINE_MAX_MARKS = 3000   # above this the timeline is aggregated: more marks than the eye can see
+TIMELINE_MAX_LANES = 25
+
+
+def _year_rows(frame: pd.DataFrame, start_col: str, keys: list[str]) -> pd.DataFrame:
+    """Rows grouped per ``keys`` and calendar year: count, summed quantity, drawn as a year span."""
+    frame = frame[frame[start_col].notna()]
+    grouped = frame.assign(year=frame[start_col].dt.year).groupby(keys + ["year"], dropna=False, sort=True)
+    out = grouped.agg(n=(start_col, "size"), quantity=("quantity", "sum"), known=("quantity", "count")).reset_index()
+    out["quantity"] = out["quantity"].where(out["known"] > 0)  # no stated quantity stays unknown, not 0
+    out[start_col] = pd.to_datetime(out["year"].astype(str) + "-01-01")
+    return out.assign(date_precision="year", confidence="mixed (aggregated)")
+
+
+def timeline_at_scale(deals: pd.DataFrame, deliveries: pd.DataFrame, events: pd.DataFrame,
+                      max_marks: int = TIMELINE_MAX_MARKS, max_lanes: int = TIMELINE_MAX_LANES):
+    """(deals, deliveries, events, note): the frames as they are when small enough to draw mark by
+    mark; otherwise the busiest ``max_lanes`` buyers only, with signatures, deliveries and events
+    summed per buyer and year (a year span each), and a note saying so. Pure, for timeline_figure."""
+    if len(deals) + len(deliveries) + len(events) <= max_marks:
+        return deals, deliveries, events, None
+    counts = pd.concat([deals["buyer_iso3"], deliveries["buyer_iso3"]]).value_counts()
+    lanes = list(counts.index[:max_lanes])
+    deals = deals[deals["buyer_iso3"].isin(lanes)]
+    signed = _year_rows(deals.assign(quantity=float("nan")), "signed_start", ["buyer_iso3", "buyer"])
+    signed = signed.assign(title=[f"{n} contract(s) signed in {y}" for n, y in zip(signed["n"], signed["year"])],
+                           signed_date=signed["year"].astype(str), status="various", value_amount=float("nan"),
+                           value_currency=None, quantity=float("nan"), unit=None)
+    v = deliveries[deliveries["buyer_iso3"].isin(lanes)].assign(planned=lambda f: f["planned"].fillna(False).astype(bool))
+    # Units are never added together, so the lanes show counts of deliveries, not quantities.
+    batches = _year_rows(v.assign(quantity=float("nan")), "date_start", ["buyer_iso3", "buyer", "planned", "basis"])
+    batches = batches.assign(date=batches["year"].astype(str), quantity_qualifier=None, unit=None,
+                             description=[f"{n} deliveries in the year" for n in batches["n"]], quantity_note=None)
+    e = events[events["buyer_iso3"].isin(lanes)].assign(quantity=float("nan"))
+    e = e.assign(type=e["type"].where(e["type"].isin(list(EVENT_GROUPS)), "other"))
+    marks = _year_rows(e, "date_start", ["buyer_iso3", "type"])
+    marks = marks.assign(date=marks["year"].astype(str), countries=marks["buyer_iso3"],
+                         title=[f"{n} {t.replace('_', ' ')} event(s)" for n, t in zip(marks["n"], marks["type"])])
+    note = (f"{len(counts)} buyers, {len(deliveries):,} deliveries and {len(events):,} events are too many "
+            f"to draw one by one: showing the {len(lanes)} buyers with the most records, each year's "
+            "signatures, deliveries and events summed into one span. Narrow the filters to see single records.")
+    return signed, batches, marks, note
+
+
+CUMULATIVE_MAX_SERIES = 12
+
+
+def cumulative_at_scale(deliveries: pd.DataFrame, max_series: int = CUMULATIVE_MAX_SERIES):
+    """(cumulative frame, note): cumulative_deliveries, or at scale each (buyer, unit) summed per year
+    and only the ``max_series`` series with the largest totals drawn, with a note saying so."""
+    if len(deliveries) <= TIMELINE_MAX_MARKS:
+        return cumulative_deliveries(deliveries), None
+    d = deliveries[deliveries["quantity"].notna() & deliveries["unit"].notna() & deliveries["date_start"].notna()]
+    d = d.assign(planned=d["planned"].fillna(False).astype(bool))
+    totals = d[d["basis"] == "batch"].groupby(["buyer_iso3", "unit"])["quantity"].sum().nlargest(max_series)
+    chosen = d.set_index(["buyer_iso3", "unit"]).index.isin(totals.index)
+    yearly = _year_rows(d[chosen], "date_start", ["buyer_iso3", "buyer", "unit", "planned", "basis"])
+    yearly = yearly.assign(date=yearly["year"].astype(str),
+                           quantity_note=[f"{n} deliveries in the year" for n in yearly["n"]])
+    series = d.groupby(["buyer_iso3", "unit"]).ngroups
+    note = (f"{series} buyer and unit series: showing the {len(totals)} largest, summed per year. "
+            "Narrow the filters to see every delivery.") if series > len(totals) else "Summed per year."
+    return cumulative_deliveries(yearly), note

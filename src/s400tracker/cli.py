@@ -4,6 +4,7 @@
 ``python -m s400tracker export --table deals --query "buyer=TUR&years=2017&years=2020" --out FILE``:
 write the CSV a page offers for that link, byte for byte.
 ``python -m s400tracker import FILE [--db PATH] [--format sipri|native] [--dry-run]``: import, whole or not at all.
+``python -m s400tracker synth --deals N --db PATH [--seed S]``: a synthetic database at scale.
 ``python -m s400tracker serve [--port 8501]``: start the dashboard.
 """
 
@@ -37,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--format", choices=importing.FORMATS, default=None, help="default: detected")
     import_cmd.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     import_cmd.add_argument("--by", default=None, help="who commits (default: the login name)")
+    synth_cmd = commands.add_parser("synth", help="write a synthetic database at scale (for benchmarks)")
+    synth_cmd.add_argument("--deals", type=int, required=True, help="synthetic deals (deliveries: at least 10x)")
+    synth_cmd.add_argument("--db", type=Path, required=True, help="database file to write")
+    synth_cmd.add_argument("--seed", type=int, default=0, help="the same seed gives the same database")
     serve_cmd = commands.add_parser("serve", help="start the dashboard (what `make run` does)")
     serve_cmd.add_argument("--port", type=int, default=8501)
     serve_cmd.add_argument("--address", default=None, help="interface to listen on (default: all)")
@@ -126,6 +131,23 @@ def _read_limited(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def run_synth(deals: int, db_path: Path, seed: int) -> int:
+    """Write the synthetic database and print its size and speed."""
+    from .synth import synthesize
+    try:
+        result = synthesize(deals, db_path, seed)
+    except (ValueError, OSError) as error:
+        print(f"synth failed: {error}", file=sys.stderr)
+        return 1
+    rows = sum(result.row_counts.values())
+    seconds = result.generate_seconds + result.write_seconds
+    counts = ", ".join(f"{name} {count}" for name, count in result.row_counts.items())
+    print(f"wrote {result.db_path} (data version {result.version}, {db_path.stat().st_size / 1e6:.0f} MB): {counts}")
+    print(f"{rows} rows in {seconds:.1f} s (generate {result.generate_seconds:.1f} s, write "
+          f"{result.write_seconds:.1f} s): {rows / seconds:,.0f} rows/s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
@@ -135,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_export(args.table, args.query, args.out, args.db)
     if args.command == "import":
         return run_import(args.file, args.db, args.format, args.dry_run, args.by)
+    if args.command == "synth":
+        return run_synth(args.deals, args.db, args.seed)
     if args.command == "serve":
         from .ui.serve import serve
         return serve(args.port, args.address)

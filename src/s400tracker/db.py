@@ -94,10 +94,13 @@ def schema_ddl() -> str:
     return "\n".join(statements) + DERIVED_DDL.format(operator_status=_literals(OPERATOR_STATUS))
 
 
-def _insert(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[dict]) -> None:
-    if not rows:
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: "list[dict] | pd.DataFrame") -> None:
+    if len(rows) == 0:
         return
-    frame = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)
+    if isinstance(rows, pd.DataFrame):  # bulk data (synth): already columnar, never a million dicts
+        frame = rows.reindex(columns=columns)
+    else:
+        frame = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)
     conn.register("incoming", frame)
     column_list = ", ".join(_quote(c) for c in columns)
     conn.execute(f"INSERT INTO {_quote(table)} ({column_list}) SELECT {column_list} FROM incoming")
@@ -107,7 +110,8 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], row
 def write_database(path: Path, tables: dict[str, list[dict]]) -> None:
     """Write every table to a new file beside ``path``, then rename it into place.
 
-    ``tables`` maps table names (curated and derived) to rows of database columns. A failure
+    ``tables`` maps table names (curated and derived) to rows of database columns (a list of
+    dicts, or a DataFrame of those columns for bulk data). A failure
     or a kill at any point leaves the previous database untouched.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,7 +124,8 @@ def write_database(path: Path, tables: dict[str, list[dict]]) -> None:
             for table in TABLES:
                 _insert(conn, table.name, table_columns(table), tables[table.name])
             for name in DERIVED_TABLES:
-                columns = list(tables[name][0]) if tables[name] else []
+                rows = tables[name]
+                columns = list(rows.columns) if isinstance(rows, pd.DataFrame) else list(rows[0]) if rows else []
                 _insert(conn, name, columns, tables[name])
             conn.execute("CHECKPOINT")
         os.replace(temporary, path)

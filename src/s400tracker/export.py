@@ -41,7 +41,7 @@ def neutralise(text: str) -> str:
 
 def _cell(value) -> str:
     """One cell as text: numbers plainly (no exponent, no '.0'), booleans true/false, text neutralised."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT or value is pd.NA:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -71,9 +71,12 @@ class Filters:
         return replace(self, basis=basis)
 
 
+def _shortened(value: str) -> str:
+    return value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "..."
+
+
 def _shown(value: str) -> str:
-    text = value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "..."
-    return repr(text)
+    return repr(_shortened(value))
 
 
 def _codes(key: str, values: list[str], known: frozenset[str], warnings: list[str]) -> tuple[str, ...]:
@@ -111,7 +114,9 @@ def _years(values: list[str], warnings: list[str]) -> tuple[int, int] | None:
         warnings.append(f"Ignored years {', '.join(_shown(v) for v in values)}: years are whole numbers.")
         return None
     if not (YEAR_RANGE[0] <= first <= last <= YEAR_RANGE[1]):
-        warnings.append(f"Ignored years {first}-{last}: need {YEAR_RANGE[0]} <= first <= last <= {YEAR_RANGE[1]}.")
+        # int() takes up to 4,300 digits: quote a huge year back shortened, like any value.
+        warnings.append(f"Ignored years {_shortened(str(first))}-{_shortened(str(last))}: "
+                        f"need {YEAR_RANGE[0]} <= first <= last <= {YEAR_RANGE[1]}.")
         return None
     return first, last
 
@@ -149,6 +154,25 @@ def from_query(params: dict[str, list[str]], buyers: frozenset[str],
         basis=_basis(values["basis"], warnings),
         origins=_vocabulary("origin", values["origin"], ORIGIN, warnings))
     return filters, warnings
+
+
+def within_span(filters: Filters, span: tuple[int, int]) -> tuple[Filters, list[str]]:
+    """The link's years narrowed to ``span`` (the years the data has), with a warning if changed.
+
+    The page's year slider cannot hold a year outside the data: seeding it with one raised.
+    A range covering the whole span is no restriction at all (as when the slider is moved there).
+    """
+    if filters.years is None:
+        return filters, []
+    first, last = max(filters.years[0], span[0]), min(filters.years[1], span[1])
+    given = f"{filters.years[0]}-{filters.years[1]}"
+    if first > last:
+        return replace(filters, years=None), [f"Ignored years {given}: the data has records only in "
+                                              f"{span[0]}-{span[1]}."]
+    narrowed = None if (first, last) == tuple(span) else (first, last)
+    warnings = [] if (first, last) == filters.years else [
+        f"Narrowed years {given} to {first}-{last}: the data has records only in {span[0]}-{span[1]}."]
+    return replace(filters, years=narrowed), warnings
 
 
 def parse_query_string(query: str, buyers: frozenset[str],

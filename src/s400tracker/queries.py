@@ -28,10 +28,12 @@ RECORD_CONFIDENCE = ("(len($confidences::VARCHAR[]) = 0 OR list_contains($confid
                      " AND (len($origins::VARCHAR[]) = 0 OR list_contains($origins::VARCHAR[], {alias}.origin))")
 YEAR_FILTER = "($year_from IS NULL OR {year} BETWEEN $year_from AND $year_to)"
 
+# Aggregated for one record type only ({record_type}): with a million records of each kind,
+# aggregating every type's citations for each table's query cost seconds.
 SOURCES_PER_RECORD = """
     SELECT c.record_type, c.record_id,
            string_agg(DISTINCT coalesce(s.url, s.title), '; ' ORDER BY coalesce(s.url, s.title)) AS sources
-    FROM citations c JOIN sources s USING (source_id) GROUP BY ALL
+    FROM citations c JOIN sources s USING (source_id) WHERE c.record_type = '{record_type}' GROUP BY ALL
 """
 DEAL_YEAR = "coalesce(year(d.signed_date), year(d.announced_date))"
 
@@ -43,7 +45,7 @@ def _run(conn, sql: str, filters: Filters) -> pd.DataFrame:
 def deals(conn, filters: Filters) -> pd.DataFrame:
     """Deals under the filters with names, preferred values, USD conversions and source URLs."""
     sql = f"""
-    WITH src AS ({SOURCES_PER_RECORD}),
+    WITH src AS ({SOURCES_PER_RECORD.format(record_type='deal')}),
     usd AS (SELECT record_id, usd_nominal, usd_constant, base_year FROM conversions WHERE figure = 'deal value')
     SELECT d.deal_id, d.title, d.buyer_iso3, b.name AS buyer, d.supplier_iso3, s.name AS supplier,
            sy.name AS system, seller.name AS seller, maker.name AS manufacturer, d.status,
@@ -70,7 +72,7 @@ def deals(conn, filters: Filters) -> pd.DataFrame:
 def deliveries(conn, filters: Filters) -> pd.DataFrame:
     """Delivery batches (actual and planned) of the filtered deals, by date."""
     sql = f"""
-    WITH src AS ({SOURCES_PER_RECORD})
+    WITH src AS ({SOURCES_PER_RECORD.format(record_type='delivery')})
     SELECT v.delivery_id, v.deal_id, d.buyer_iso3, b.name AS buyer, {_partial('v.date')} AS date,
            v.date_precision, v.date::TIMESTAMP AS date_start, v.quantity, v.unit, v.quantity_qualifier,
            v.quantity_note, v.basis, v.planned, v.confidence, v.description, v.origin, v.import_id, src.sources
@@ -81,10 +83,22 @@ def deliveries(conn, filters: Filters) -> pd.DataFrame:
     return _run(conn, sql, filters)
 
 
+def delivered_units(conn, filters: Filters) -> pd.DataFrame:
+    """Actual delivery batches summed per unit, in SQL: what the overview's headline needs of the
+    deliveries, without loading every delivery (a frame summaries.units_delivered accepts)."""
+    sql = f"""
+    SELECT v.unit, sum(v.quantity) AS quantity, false AS planned, 'batch' AS basis
+    FROM deliveries v JOIN deals d USING (deal_id)
+    WHERE NOT v.planned AND v.basis = 'batch' AND v.quantity IS NOT NULL AND v.unit IS NOT NULL
+      AND {DEAL_FILTER} AND {RECORD_CONFIDENCE.format(alias='v')} AND {YEAR_FILTER.format(year='year(v.date)')}
+    GROUP BY v.unit ORDER BY v.unit"""
+    return _run(conn, sql, filters)
+
+
 def payments(conn, filters: Filters) -> pd.DataFrame:
     """Payments on the filtered deals, with their USD conversions."""
     sql = f"""
-    WITH src AS ({SOURCES_PER_RECORD}),
+    WITH src AS ({SOURCES_PER_RECORD.format(record_type='payment')}),
     usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'payment')
     SELECT p.payment_id, p.deal_id, d.buyer_iso3, b.name AS buyer, payer.name AS payer, payee.name AS payee,
            {_partial('p.date')} AS date, p.date_precision, p.date::TIMESTAMP AS date_start,
@@ -112,7 +126,7 @@ EVENT_FILTER = f"""
 def events(conn, filters: Filters) -> pd.DataFrame:
     """Events under the filters, newest first, with their countries and sources."""
     sql = f"""
-    WITH src AS ({SOURCES_PER_RECORD}),
+    WITH src AS ({SOURCES_PER_RECORD.format(record_type='event')}),
     ec AS (SELECT event_id, list(iso3 ORDER BY iso3) AS codes FROM event_countries GROUP BY event_id)
     SELECT e.event_id, {_partial('e.date')} AS date, e.date_precision, e.date::TIMESTAMP AS date_start,
            e.type, array_to_string(coalesce(ec.codes, []), '; ') AS countries, e.title, e.description,

@@ -6,6 +6,7 @@ asserted: speed is the benchmark's business, and a busy CI machine must not fail
 """
 
 import asyncio
+import concurrent.futures
 import os
 import random
 import statistics
@@ -97,6 +98,12 @@ async def run_users(url: str, pid: int) -> dict:
     return report
 
 
+def run_async(coroutine):
+    """Run a coroutine on its own thread: the suite's sync Playwright owns this thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def write_figures(name: str, lines: list[str]) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS.parent / f"{name}.md").write_text("\n".join(lines) + "\n")
@@ -114,7 +121,7 @@ def test_concurrent_sessions_change_filters_and_download_without_errors(real_db,
     path.write_bytes(real_db.read_bytes())
     with server_process(path) as (url, server):
         start_mb = rss_mb(server.pid)
-        report = asyncio.run(run_users(url, server.pid))
+        report = run_async(run_users(url, server.pid))
         time.sleep(3)  # sessions close and Streamlit releases them
         end_mb = rss_mb(server.pid)
     reruns = sorted(report["reruns"])
@@ -170,7 +177,7 @@ def test_readers_never_see_a_half_written_import_and_see_the_new_version_once_it
     path = tmp_path / "s400.duckdb"
     path.write_bytes(real_db.read_bytes())
     with server_process(path) as (url, _):
-        report = asyncio.run(readers_and_a_writer(url, path))
+        report = run_async(readers_and_a_writer(url, path))
     write_figures("writer-among-readers", [
         f"# Writer among readers: {READERS} readers, one SIPRI import committed",
         f"- versions seen: {sorted(report['versions'])}; new version {report['new_version']}",

@@ -10,11 +10,13 @@ from . import data
 from .filters import share_link
 
 
-def manifest(filters: Filters, link: str, now: dt.datetime) -> dict:
-    """What the bundle holds and how to cite it."""
-    version = data.version()
+def manifest(filters: Filters, link: str, now: dt.datetime, names: dict | None = None,
+             version: dict | None = None) -> dict:
+    """What the bundle holds and how to cite it (names and version default to the current database's)."""
+    version = version or data.version()
     as_of = f"{version['as_of']:%Y-%m-%d}"
-    return {"filters": filters.to_query(), "filters_described": filters.describe(data.country_names()),
+    names = data.country_names() if names is None else names
+    return {"filters": filters.to_query(), "filters_described": filters.describe(names),
             "share_link": link, "data_version": version["version"], "content_hash": version["content_hash"],
             "data_as_of": as_of, "generated_at": now.isoformat(timespec="seconds"),
             "citation": export.citation_text(version["version"], as_of, link, now.date()),
@@ -22,10 +24,17 @@ def manifest(filters: Filters, link: str, now: dt.datetime) -> dict:
 
 
 def bundle_button(filters: Filters) -> None:
-    """A sidebar button downloading deals, deliveries, payments, events and sources as one zip."""
-    tables = {table: data.frame(table, filters) for table in export.EXPORT_COLUMNS}
-    now = dt.datetime.now(dt.timezone.utc)
-    payload = export.bundle_zip(tables, manifest(filters, share_link(filters), now))
+    """A sidebar button downloading deals, deliveries, payments, events and sources as one zip.
+
+    The zip is made when the button is clicked, not on every rerun: at a million deliveries
+    building it costs seconds, and most reruns are never downloaded.
+    """
+    link, names, version = share_link(filters), data.country_names(), data.version()
+
+    def payload() -> bytes:
+        tables = {table: data.frame(table, filters) for table in export.EXPORT_COLUMNS}
+        return export.bundle_zip(tables, manifest(filters, link, dt.datetime.now(dt.timezone.utc), names, version))
+
     st.sidebar.download_button("Download all tables (zip)", payload, file_name="s400-tracker.zip",
                                mime="application/zip", icon=":material/folder_zip:", on_click="ignore",
                                key="bundle_zip", width="stretch")

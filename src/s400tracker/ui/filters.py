@@ -33,8 +33,9 @@ def _seed_from_url(options: dict) -> None:
     """First run of a session: take the filters from the link, remember what was ignored."""
     filters, warnings = flt.from_query(_url_params(), frozenset(options["buyers"]),
                                        frozenset(options["suppliers"]))
+    filters, narrowed = flt.within_span(filters, options["years"])
     st.session_state[STATE] = filters
-    st.session_state[WARNINGS] = warnings
+    st.session_state[WARNINGS] = warnings + narrowed
 
 
 def _widget_values(filters: flt.Filters, span: tuple[int, int]) -> dict:

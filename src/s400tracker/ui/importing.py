@@ -6,6 +6,7 @@ import streamlit as st
 from .. import importing
 from ..importers import claims_form
 from ..schema import CONFIDENCE, CURRENCY, DEAL_STATUS, EVENT_TYPE, PAYMENT_KIND, UNIT
+from ..text import md_escape
 from ..validate import DataError
 from . import admin, data
 
@@ -15,11 +16,12 @@ STAGED = "staged_claims"
 def show_plan(plan: importing.ImportPlan) -> bool:
     """Show what the import would do, or every problem; True when it can be committed."""
     if plan.problems:
-        st.error(f"{plan.file_name} cannot be imported: {len(plan.problems)} problem(s). Nothing was written.")
+        st.error(f"{md_escape(plan.file_name)} cannot be imported: {len(plan.problems)} problem(s). "
+                 "Nothing was written.")
         st.dataframe(pd.DataFrame([{"file": p.file, "line": p.line, "column": p.column, "rule": p.rule,
                                     "problem": p.message} for p in plan.problems]), hide_index=True, placeholder="—")
         return False
-    st.success(f"{plan.file_name} ({plan.format}): {plan.summary()}.")
+    st.success(f"{md_escape(plan.file_name)} ({plan.format}): {plan.summary()}.")
     if plan.already_imported:
         st.caption(f"This exact file was imported before (import {plan.already_imported['import_id']}).")
     for table, rows in plan.added.items():
@@ -52,7 +54,7 @@ def commit_section(db_path, payload: bytes, file_name: str, fmt: str, key: str) 
             st.info("Nothing new: the database is unchanged.")
             return
         st.session_state.pop(STAGED, None)
-        st.success(f"Committed by {who}: {plan.summary()}. Data version is now {result.version}.")
+        st.success(f"Committed by {md_escape(who)}: {plan.summary()}. Data version is now {result.version}.")
 
 
 def _deal_choices() -> list[str]:

@@ -38,7 +38,7 @@ def disputed_table(table: str, frame: pd.DataFrame, notes: dict[str, str], key: 
     if frame.empty:
         empty_state(what)
         return frame
-    shown = frame.assign(disputed=frame[id_column].map(lambda record_id: notes.get(record_id, "")))
+    shown = frame.assign(disputed=frame[id_column].map(notes).fillna("") if notes else "")  # vectorised: 1M rows
     return record_table(table, shown, key, columns, config)
 
 

@@ -1,0 +1,109 @@
+"""Synthetic scale data: deterministic, valid for the app, and derived exactly as the build derives.
+
+Small N only: this keeps `synth` and the benchmark's data working in CI; no timings are asserted.
+"""
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from s400tracker import cli, db, derive, derive_frames, queries, synth
+from s400tracker.filters import Filters
+from s400tracker.schema import TABLES
+from s400tracker.validate import load_tables, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+DEALS = 300
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 over every table's rows in a fixed order: the database's content, not its bytes."""
+    digest = hashlib.sha256()
+    with db.connect(path) as conn:
+        for table in db.table_names(conn):
+            frame = db.query(conn, f'SELECT * FROM "{table}"')
+            frame = frame.sort_values(list(frame.columns)[:2], kind="stable").reset_index(drop=True)
+            digest.update(table.encode() + frame.to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def synth_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("synth") / "synth.duckdb"
+    assert cli.main(["synth", "--deals", str(DEALS), "--db", str(path), "--seed", "7"]) == 0
+    return path
+
+
+def test_the_same_seed_gives_the_same_database(synth_db, tmp_path):
+    again = tmp_path / "again.duckdb"
+    synth.synthesize(DEALS, again, seed=7)
+    assert content_hash(again) == content_hash(synth_db)
+    other = tmp_path / "other.duckdb"
+    synth.synthesize(DEALS, other, seed=8)
+    assert content_hash(other) != content_hash(synth_db)
+
+
+def test_sizes_sources_and_countries(synth_db):
+    with db.connect(synth_db) as conn:
+        count = lambda table: db.row_count(conn, table)  # noqa: E731
+        assert count("deals") == DEALS + 20          # the curated deals are kept
+        assert count("deliveries") >= 10 * count("deals")
+        assert count("events") > count("deals")
+        # provenance: every deal, delivery, payment and event cites a source that exists
+        for table, kind, key in (("deals", "deal", "deal_id"), ("deliveries", "delivery", "delivery_id"),
+                                 ("payments", "payment", "payment_id"), ("events", "event", "event_id")):
+            uncited = db.query(conn, f"SELECT count(*) AS n FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM "
+                                     f"citations c JOIN sources s USING (source_id) WHERE c.record_type = "
+                                     f"'{kind}' AND c.record_id = t.{key})")["n"].iloc[0]
+            assert uncited == 0, table
+        suppliers = db.query(conn, "SELECT supplier_iso3, count(*) AS n FROM deals GROUP BY 1 ORDER BY n DESC")
+        assert len(suppliers) >= 10 and suppliers["n"].iloc[0] > 3 * suppliers["n"].iloc[len(suppliers) // 2]
+        origins = set(db.query(conn, "SELECT DISTINCT origin FROM deals")["origin"])
+        assert origins == {"curated", "imported"}
+        assert db.query(conn, "SELECT count(*) AS n FROM imports")["n"].iloc[0] == 1
+
+
+def test_every_named_query_runs_on_it(synth_db):
+    with db.connect(synth_db) as conn:
+        view = Filters(years=(2010, 2020), statuses=("delivering", "delivered"))
+        for name in ("deals", "deliveries", "delivered_units", "payments", "events", "sources", "claims",
+                     "conversions", "country_status"):
+            assert len(getattr(queries, name)(conn, view)) > 0, name
+        assert len(queries.filter_options(conn)["buyers"]) > 20
+
+
+def test_frame_derivations_equal_the_builds_on_the_curated_data():
+    typed, problems = validate(load_tables(ROOT / "data")[0])
+    assert not problems
+    _, frames = synth._curated_frames(ROOT / "data")
+    expected = pd.DataFrame(derive.country_status(typed))
+    got = derive_frames.country_status(frames["deals"], frames["deliveries"])
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_dtype=False)
+    rates = derive.Rates.from_tables(typed)
+    expected = pd.DataFrame(derive.conversions(typed)).sort_values(["figure", "record_id", "citation_id"])
+    got = derive_frames.conversions(frames["deals"], frames["payments"], frames["citations"], rates)
+    got = got.sort_values(["figure", "record_id", "citation_id"])
+    plain = lambda values: [None if pd.isna(v) else v for v in values]  # noqa: E731
+    for column in derive_frames.CONVERSION_COLUMNS:
+        left, right = plain(got[column]), plain(expected[column])
+        if got[column].dtype.kind == "f":
+            assert left == pytest.approx(right, rel=1e-12), column
+        else:
+            assert left == right, column
+
+
+@pytest.mark.parametrize("page", ["timeline", "money"])
+def test_pages_run_on_it(synth_db, monkeypatch, page):
+    import streamlit as st
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("S400_DB", str(synth_db))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.run()
+    app.switch_page(f"pages/{page}_page.py").run()
+    app.slider(key="f_years").set_value((2008, 2022)).run()
+    assert not app.exception, app.exception
+    st.cache_resource.clear()
