@@ -24,23 +24,22 @@ st.caption(f"Basis: **{filters.BASIS_LABELS[view.basis]}**. " + BASIS_NOTES[view
 
 flows = charts.money_flows(deals, payments, view.basis)
 by_year = charts.value_by_year(deals, view.basis)
-flows_column, years_column = st.columns(2)
-with flows_column:
-    st.subheader("Flows")
-    if flows.empty:
-        layout.empty_state("contracted deals with a public value")
-    else:
-        if view.basis == "original":
-            st.caption("Flows add values across deals, so they are shown in nominal USD.")
-        label = f"US$, constant {base_year}" if view.basis == "constant" else "US$, nominal"
-        st.plotly_chart(charts.sankey_figure(flows, label), key="sankey", config={"displaylogo": False})
-with years_column:
-    st.subheader("Contract value by year and buyer")
-    if by_year.empty:
-        layout.empty_state("contracted deals with a public value")
-    else:
-        st.plotly_chart(charts.value_by_year_figure(by_year, view.basis, base_year), key="value_by_year",
-                        config={"displaylogo": False})
+# Full width each: four columns of Sankey labels need the room, or neighbours overlap.
+st.subheader("Flows")
+if flows.empty:
+    layout.empty_state("contracted deals with a public value")
+else:
+    if view.basis == "original":
+        st.caption("Flows add values across deals, so they are shown in nominal USD.")
+    label = f"US$, constant {base_year}" if view.basis == "constant" else "US$, nominal"
+    st.plotly_chart(charts.sankey_figure(flows, label), key="sankey", config={"displaylogo": False})
+
+st.subheader("Contract value by year and buyer")
+if by_year.empty:
+    layout.empty_state("contracted deals with a public value")
+else:
+    st.plotly_chart(charts.value_by_year_figure(by_year, view.basis, base_year), key="value_by_year",
+                    config={"displaylogo": False})
 
 st.subheader("Conversions")
 st.caption("Every money figure in view, including each competing value claim: the amount as reported, "
