@@ -47,6 +47,12 @@ def test_disputes_put_the_preferred_value_beside_the_competing_ones():
     assert summaries.dispute_notes(claims, "deal") == {"TUR-2017": "signed_date: 2017-12-29 (vs 2017)"}
 
 
+def test_a_bare_address_in_data_is_not_turned_into_a_link():
+    shown = md_escape("see https://evil.example/x or www.evil.example")
+    assert "://" not in shown and "www." not in shown.replace("\\", "")
+    assert shown.replace("\u2060", "").replace("\\", "") == "see https://evil.example/x or www.evil.example"
+
+
 def test_text_from_data_stays_text():
     assert md_escape("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
     assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
