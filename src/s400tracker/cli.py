@@ -73,19 +73,24 @@ def run_export(table: str, query: str, out: Path, db_path: Path | None) -> int:
     return 0
 
 
+def _refused(error: Exception, what: str, outcome: str) -> int:
+    """Print every problem (or the OS error) and what happened to the data; exit code 1."""
+    if isinstance(error, DataError):
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{what}: {len(error.problems)} problem(s); {outcome}", file=sys.stderr)
+    else:
+        print(f"{what}: {error}; {outcome}", file=sys.stderr)
+    return 1
+
+
 def run_build(data_dir: Path, db_path: Path | None) -> int:
     """Build, print a summary or every problem, and return the exit code."""
     target = db_path or config.database_path()
     try:
         result = build(data_dir, target)
-    except DataError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"build failed: {len(error.problems)} problem(s); {target} was not changed", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"build failed: {error}; {target} was not changed", file=sys.stderr)
-        return 1
+    except (DataError, OSError) as error:
+        return _refused(error, "build failed", f"{target} was not changed")
     counts = ", ".join(f"{name} {count}" for name, count in result.row_counts.items())
     print(f"built {result.db_path} (data version {result.version}): {counts}")
     return 0
@@ -102,14 +107,8 @@ def run_import(path: Path, db_path: Path | None, fmt: str | None, dry_run: bool,
                 raise DataError(plan.problems)
         else:
             plan, result = importing.commit_import(target, data, path.name, by or getpass.getuser(), fmt)
-    except DataError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"import refused: {len(error.problems)} problem(s); nothing was written", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"import failed: {error}; nothing was written", file=sys.stderr)
-        return 1
+    except (DataError, OSError) as error:
+        return _refused(error, "import refused", "nothing was written")
     print(f"{path.name} ({plan.format}): {plan.summary()}")
     if plan.already_imported:
         print(f"this file was already imported as import {plan.already_imported['import_id']}")

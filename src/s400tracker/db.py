@@ -149,6 +149,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     if not Path(path).exists():
         raise FileNotFoundError(f"no database at {path}: run `python -m s400tracker build`")
     conn = duckdb.connect(":memory:")
+    # ATTACH takes no bound parameters; the path is the operator's configuration, quoted as a literal.
     literal = "'" + str(Path(path).resolve()).replace("'", "''") + "'"
     conn.execute(f"ATTACH {literal} AS {CATALOG} (READ_ONLY)")
     conn.execute(f"USE {CATALOG}")

@@ -88,11 +88,21 @@ def conversions(tables: dict[str, list[dict]]) -> list[dict]:
             for figure in money_figures(tables)]
 
 
-def _deal_status(deal: dict, deliveries: list[dict]) -> tuple[str, str]:
-    actual = sorted((d for d in deliveries if d["deal_id"] == deal["deal_id"] and not d["planned"]
-                     and d["confidence"] in EVIDENT_CONFIDENCE), key=lambda d: d["date"][0])
-    if actual:
-        first = actual[0]
+def _first_actual_deliveries(deliveries: list[dict]) -> dict[str, dict]:
+    """deal_id -> its earliest actual delivery of evident confidence, in one pass over deliveries
+    (comparing every deal with every delivery was quadratic: a large import made it minutes)."""
+    first: dict[str, dict] = {}
+    for delivery in deliveries:
+        if delivery["planned"] or delivery["confidence"] not in EVIDENT_CONFIDENCE:
+            continue
+        held = first.get(delivery["deal_id"])
+        if held is None or delivery["date"][0] < held["date"][0]:
+            first[delivery["deal_id"]] = delivery
+    return first
+
+
+def _deal_status(deal: dict, first: dict | None) -> tuple[str, str]:
+    if first is not None:
         when = format_partial_date(*first["date"])  # at its precision: a month stays a month
         return "operator", f"actual delivery {first['delivery_id']} ({when}) on {deal['deal_id']}"
     return STATUS_FROM_DEAL[deal["status"]], f"deal {deal['deal_id']} is {deal['status']}"
@@ -101,8 +111,9 @@ def _deal_status(deal: dict, deliveries: list[dict]) -> tuple[str, str]:
 def country_status(tables: dict[str, list[dict]]) -> list[dict]:
     """Each buyer country's operator status: the strongest status among its deals."""
     best: dict[str, tuple[str, str, list[str]]] = {}
+    first_actual = _first_actual_deliveries(tables["deliveries"])
     for deal in sorted(tables["deals"], key=lambda d: d["deal_id"]):
-        status, basis = _deal_status(deal, tables["deliveries"])
+        status, basis = _deal_status(deal, first_actual.get(deal["deal_id"]))
         iso3 = deal["buyer_iso3"]
         current = best.get(iso3)
         deal_ids = (current[2] if current else []) + [deal["deal_id"]]

@@ -38,6 +38,18 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def settled_rss_mb(pid: int, timeout: float = 15) -> float:
+    """Server memory once closed sessions are released: sampled until it stops falling."""
+    deadline, last = time.monotonic() + timeout, rss_mb(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)  # sampling interval of a condition poll, not a fixed wait
+        now = rss_mb(pid)
+        if now >= last - 1:
+            return now
+        last = now
+    return last
+
+
 async def drawn(page) -> None:
     """Streamlit has finished the run: the app is there and its status widget is gone."""
     await page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=60_000)
@@ -122,8 +134,7 @@ def test_concurrent_sessions_change_filters_and_download_without_errors(real_db,
     with server_process(path) as (url, server):
         start_mb = rss_mb(server.pid)
         report = run_async(run_users(url, server.pid))
-        time.sleep(3)  # sessions close and Streamlit releases them
-        end_mb = rss_mb(server.pid)
+        end_mb = settled_rss_mb(server.pid)
     reruns = sorted(report["reruns"])
     p95 = reruns[int(0.95 * (len(reruns) - 1))] if reruns else float("nan")
     write_figures("loadtest", [
