@@ -79,14 +79,80 @@ def _filtered(all_: dict[str, pd.DataFrame], view: Filters, query: str) -> pd.Da
     return all_["sources"][all_["sources"]["source_id"].isin(used)]
 
 
-def frame(query: str, filters: Filters) -> pd.DataFrame:
+def _counts(all_: dict[str, pd.DataFrame], view: Filters) -> pd.DataFrame:
+    return pd.DataFrame([{name: len(_records(all_, view, name))
+                          for name in ("deals", "deliveries", "payments", "events")}])
+
+
+def _pairs(deals: pd.DataFrame) -> pd.DataFrame:
+    grouped = deals.groupby(["supplier_iso3", "supplier", "buyer_iso3", "buyer", "status"], as_index=False)
+    return grouped.agg(deal_count=("deal_id", "size"), valued_deals=("value_usd_nominal", "count"),
+                       value_usd_nominal=("value_usd_nominal", "sum"), buyer_lat=("buyer_lat", "first"),
+                       buyer_lon=("buyer_lon", "first"), supplier_lat=("supplier_lat", "first"),
+                       supplier_lon=("supplier_lon", "first"))
+
+
+def _timeline_years(all_: dict[str, pd.DataFrame], view: Filters) -> pd.DataFrame:
+    deals, deliveries = _records(all_, view, "deals"), _records(all_, view, "deliveries")
+    events = _records(all_, view, "events")
+    busiest = pd.concat([deals["buyer_iso3"], deliveries["buyer_iso3"]]).value_counts()
+    lanes = set(busiest.index[:25])
+    names = dict(zip(deals["buyer_iso3"], deals["buyer"]))
+    parts = [deals[deals["signed_start"].notna()].assign(kind="signed", year=lambda f: f["signed_start"].dt.year),
+             deliveries[deliveries["date_start"].notna()].assign(kind="delivery", year=lambda f: f["date_start"].dt.year),
+             events[events["date_start"].notna() & events["deal_id"].notna()].assign(
+                 kind="event", year=lambda f: f["date_start"].dt.year)]
+    rows = pd.concat([p.reindex(columns=["kind", "buyer_iso3", "planned", "basis", "type", "year"]) for p in parts])
+    rows = rows[rows["buyer_iso3"].isin(lanes)]
+    counted = rows.groupby(["kind", "buyer_iso3", "planned", "basis", "type", "year"], dropna=False).size()
+    counted = counted.rename("n").reset_index()
+    return counted.assign(buyer=counted["buyer_iso3"].map(names), buyers_in_view=len(busiest))
+
+
+def _cumulative_years(deliveries: pd.DataFrame) -> pd.DataFrame:
+    usable = deliveries.dropna(subset=["quantity", "unit", "date_start"])
+    usable = usable.assign(year=usable["date_start"].dt.year, planned=usable["planned"].fillna(False))
+    totals = usable[usable["basis"] == "batch"].groupby(["buyer_iso3", "unit"])["quantity"].sum().nlargest(12)
+    chosen = usable[usable.set_index(["buyer_iso3", "unit"]).index.isin(totals.index)]
+    summed = chosen.groupby(["buyer_iso3", "buyer", "unit", "planned", "basis", "year"], as_index=False).agg(
+        n=("quantity", "size"), quantity=("quantity", "sum"))
+    return summed.assign(series_in_view=usable.groupby(["buyer_iso3", "unit"]).ngroups)
+
+
+def _aggregate(all_: dict[str, pd.DataFrame], view: Filters, query: str) -> pd.DataFrame:
+    """The pages' aggregates, computed the naive way: from every filtered row, in pandas."""
+    if query == "record_counts":
+        return _counts(all_, view)
+    if query == "deal_pairs":
+        return _pairs(_records(all_, view, "deals"))
+    if query in ("deal_years", "money_deals"):  # every deal row: what a naive app hands the charts
+        return _records(all_, view, "deals")
+    if query == "money_payments":
+        return _records(all_, view, "payments")
+    if query == "timeline_years":
+        return _timeline_years(all_, view)
+    if query == "cumulative_years":
+        return _cumulative_years(_records(all_, view, "deliveries"))
+    raise KeyError(query)
+
+
+AGGREGATES = ("record_counts", "deal_pairs", "deal_years", "money_deals", "money_payments", "timeline_years",
+              "cumulative_years")
+
+
+def frame(query: str, filters: Filters, limit: int | None = None, **_) -> pd.DataFrame:
     """The baseline's ``data.frame``: filter the frames loaded at start, in pandas, every time."""
     all_ = _everything(data.database_key())
     if query == "delivered_units":  # the baseline sums the filtered deliveries in pandas
         return _filtered(all_, filters, "deliveries")
+    if query in AGGREGATES:
+        return _aggregate(all_, filters, query)
     if query not in FULL:
         return data.load(query, filters, data.database_key())
-    return _filtered(all_, filters, query)
+    rows = _filtered(all_, filters, query)
+    if query in ("sources", "conversions"):
+        rows = rows.assign(total=len(rows))
+    return rows if limit is None else rows.head(limit)
 
 
 def install() -> None:

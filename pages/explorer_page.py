@@ -4,7 +4,7 @@ import streamlit as st
 
 from s400tracker import summaries
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import frame
+from s400tracker.ui.data import frame, table
 
 # (tab, table, citation record type, key column) for the tables with field-level claims.
 DISPUTABLE = [("Deals", "deals", "deal", "deal_id"), ("Deliveries", "deliveries", "delivery", "delivery_id"),
@@ -13,16 +13,22 @@ DISPUTABLE = [("Deals", "deals", "deal", "deal_id"), ("Deliveries", "deliveries"
 layout.page_header("Data explorer", "Every record under the current filters. Select rows to see their "
                    "sources and competing claims, or to download just those rows.")
 view = filters.current()
-claims, sources = frame("claims", view), frame("sources", view)
-*record_tabs, events_tab, sources_tab = st.tabs([tab for tab, *_ in DISPUTABLE] + ["Events", "Sources"])
+# Only the open tab is computed: at a million records each table costs a query, and a hidden
+# tab's rows would be sent to the browser for nothing. Switching tabs reruns the page.
+*record_tabs, events_tab, sources_tab = st.tabs([tab for tab, *_ in DISPUTABLE] + ["Events", "Sources"],
+                                                key="explorer_tab", on_change="rerun")
 
-for tab, (_, table, record_type, key) in zip(record_tabs, DISPUTABLE):
-    with tab:
-        notes = summaries.dispute_notes(claims, record_type)
-        selected = records.disputed_table(table, frame(table, view), notes, key=f"explorer_{table}")
-        records.selection_details(selected, record_type, key, claims, sources)
-with events_tab:
-    selected = records.events_table(frame("events", view), key="explorer_events")
-    records.selection_details(selected, "event", "event_id", claims, sources)
-with sources_tab:
-    records.sources_table(sources, key="explorer_sources")
+for tab, (_, name, record_type, key) in zip(record_tabs, DISPUTABLE):
+    if tab.open:
+        with tab:
+            claims = frame("claims", view)
+            notes = summaries.dispute_notes(claims, record_type)
+            selected = records.disputed_table(name, table(name, view), notes, key=f"explorer_{name}")
+            records.selection_details(selected, record_type, key, claims)
+if events_tab.open:
+    with events_tab:
+        selected = records.events_table(table("events", view), key="explorer_events")
+        records.selection_details(selected, "event", "event_id", frame("claims", view))
+if sources_tab.open:
+    with sources_tab:
+        records.sources_table(table("sources", view), key="explorer_sources")

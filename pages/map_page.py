@@ -1,17 +1,19 @@
 """Map: S-400 operators by status, arcs from supplier to buyer; click a country for its records."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from s400tracker import maps, summaries
 from s400tracker.text import md_escape
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import frame
+from s400tracker.ui.data import frame, table
 from s400tracker.ui.maps import operators_map
 
 layout.page_header("Operators map", "Countries filled by operator status; arcs run from supplier to buyer, "
                    "wider for larger contracts. Click a country to list its deals, deliveries, events and sources.")
 view = filters.current()
-deals, status = frame("deals", view), frame("country_status", view)
+pairs, status = frame("deal_pairs", view), frame("country_status", view)
 
 if status.empty:
     layout.empty_state("countries")
@@ -21,11 +23,11 @@ names = dict(zip(status["iso3"], status["name"]))
 if st.session_state.get("map_country") not in names:
     st.session_state["map_country"] = None
 chosen = st.session_state["map_country"]
-clicked = operators_map(status, deals, key="operators_map", height=560, selected_iso3=chosen)
+clicked = operators_map(status, pairs, key="operators_map", height=560, selected_iso3=chosen)
 layout.legend(maps.legend_items())
 st.caption("Arc width: total contract value in nominal USD (thin where no value is public). "
            "Russia's deliveries to its own forces make it an operator but draw no arc.")
-if unmapped := maps.unmapped_pairs(deals):
+if unmapped := maps.unmapped_pairs(pairs):
     st.caption("Not drawn, for want of a map point at this scale: " + md_escape("; ".join(unmapped)) + ".")
 if clicked in names and clicked != chosen:
     st.session_state["map_country"] = clicked
@@ -38,21 +40,17 @@ if country:
     st.header(md_escape(names[country]))
     st.markdown(f"**{row['operator_status'].capitalize()}**")
     st.caption(f"Why: {md_escape(row['basis'])}")  # names imported record ids: text, not Markdown
-    claims = frame("claims", view)
+    # The country's records: the current view narrowed to it as the buyer (or, for events
+    # with no deal, as an involved country).
+    country_view = replace(view, buyers=(country,))
+    claims = frame("claims", country_view)
     st.subheader("Deals")
-    records.disputed_table("deals", deals[deals["buyer_iso3"] == country], summaries.dispute_notes(claims, "deal"), key="map_deals")
+    records.disputed_table("deals", table("deals", country_view), summaries.dispute_notes(claims, "deal"),
+                           key="map_deals")
     st.subheader("Deliveries")
-    deliveries = frame("deliveries", view)
-    deliveries = deliveries[deliveries["buyer_iso3"] == country]
-    records.disputed_table("deliveries", deliveries, summaries.dispute_notes(claims, "delivery"), key="map_deliveries")
+    records.disputed_table("deliveries", table("deliveries", country_view),
+                           summaries.dispute_notes(claims, "delivery"), key="map_deliveries")
     st.subheader("Events")
-    events = frame("events", view)
-    involved = events["countries"].fillna("").str.split("; ").map(lambda codes: country in codes)
-    events = events[involved | (events["buyer_iso3"] == country)]
-    records.events_table(events, key="map_events")
+    records.events_table(table("events", country_view), key="map_events")
     st.subheader("Sources")
-    keys = ({f"deal {i}" for i in deals.loc[deals["buyer_iso3"] == country, "deal_id"]}
-            | {f"delivery {i}" for i in deliveries["delivery_id"]} | {f"event {i}" for i in events["event_id"]})
-    sources = frame("sources", view)
-    records.sources_table(sources[sources["supports"].fillna("").map(lambda text: bool(keys & set(text.split("; "))))],
-                          key="map_sources")
+    records.sources_table(table("sources", country_view), key="map_sources")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from s400tracker import charts, export
 from s400tracker.ui import filters, layout
-from s400tracker.ui.data import frame, version
+from s400tracker.ui.data import frame, table, version
 from s400tracker.ui.tables import data_table
 
 BASIS_NOTES = {
@@ -18,12 +18,12 @@ layout.page_header("Money flows", "From buyer through financing to exporter and 
                    "with its rate, year and source.")
 view = filters.current()
 base_year = version()["usd_base_year"]
-deals, payments = frame("deals", view), frame("payments", view)
 st.caption(f"Basis: **{filters.BASIS_LABELS[view.basis]}**. " + BASIS_NOTES[view.basis].format(base=base_year)
            + " Change it in the sidebar.")
 
-flows = charts.money_flows(deals, payments, view.basis)
-by_year = charts.value_by_year(deals, view.basis)
+# Deals and payments arrive summed in SQL as far as the flows allow: thousands of rows, not millions.
+flows = charts.money_flows(frame("money_deals", view), frame("money_payments", view), view.basis)
+by_year = charts.value_by_year(frame("deal_years", view), view.basis)
 # Full width each: four columns of Sankey labels need the room, or neighbours overlap.
 st.subheader("Flows")
 if flows.empty:
@@ -44,8 +44,8 @@ else:
 st.subheader("Conversions")
 st.caption("Every money figure in view, including each competing value claim: the amount as reported, "
            "the annual rate used, and the USD results. Select rows to download just those.")
-conversions = frame("conversions", view)
-if conversions.empty:
+conversions = table("conversions", view)
+if conversions.shown.empty:
     layout.empty_state("money figures")
 else:
     columns = ["record_id", "figure", "amount", "currency", "qualifier", "year", "fx_rate", "usd_nominal",

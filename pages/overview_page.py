@@ -12,9 +12,9 @@ layout.page_header("S-400 Deal Tracker", "Who operates or has ordered Russia's S
                    "where the money went, and the public source behind every figure.")
 st.caption(layout.version_line())
 view = filters.current()
-# Only the units delivered are needed of the deliveries: summed in SQL, never a row per delivery.
-deals, deliveries, status = frame("deals", view), frame("delivered_units", view), frame("country_status", view)
-figures = summaries.headline(deals, deliveries, status)
+# Deals summed per country pair and deliveries per unit, in SQL: never a row per record.
+pairs, deliveries, status = frame("deal_pairs", view), frame("delivered_units", view), frame("country_status", view)
+figures = summaries.headline(pairs, deliveries, status)
 
 operators, ordered, value, units = st.columns(4)
 operators.metric("Operators", figures["operators"], help="Countries with an actual delivery, confirmed or reported "
@@ -33,13 +33,13 @@ with left:
     if status.empty:
         layout.empty_state("countries")
     else:
-        operators_map(status, deals, key="overview_map", height=380)
+        operators_map(status, pairs, key="overview_map", height=380)
         layout.legend(maps.legend_items())
     st.page_link("pages/map_page.py", label="Open the full map", icon=":material/public:",
                  query_params=view.to_query())
 with right:
     st.subheader("Latest events")
-    events = frame("events", view).head(6)
+    events = frame("events", view, limit=6)
     if events.empty:
         layout.empty_state("events")
     for event in events.itertuples():

@@ -5,8 +5,8 @@ import streamlit as st
 from s400tracker import export, summaries
 from s400tracker.text import md_escape, safe_url
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import frame
-from s400tracker.ui.tables import data_table
+from s400tracker.ui.data import frame, table
+from s400tracker.ui.tables import TableRows, data_table
 
 layout.page_header("Sources and conflicts", "Where every figure comes from, and where sources disagree: "
                    "each claim is kept with its source, one is preferred, and the reason is given.")
@@ -19,7 +19,7 @@ if conflicts.empty:
     layout.empty_state("disputed fields")
 else:
     st.caption(f"{len(conflicts)} fields where sources disagree. Select one to see each claim side by side.")
-    chosen = data_table(conflicts, "conflicts", export.frame_csv, "conflicts.csv",
+    chosen = data_table(TableRows.of(conflicts), "conflicts", export.frame_csv, "conflicts.csv",
                         column_config={"preference_reason": records.TEXT_WIDE, "competing_values": records.TEXT_WIDE})
     for row in chosen.itertuples():
         side = claims[(claims["record_id"] == row.record_id) & (claims["field"] == row.field)]
@@ -37,4 +37,4 @@ else:
                         st.link_button("open source", link)
 
 st.header("All sources")
-records.sources_table(frame("sources", view), key="sources_all")
+records.sources_table(table("sources", view), key="sources_all")

@@ -86,6 +86,19 @@ def test_filters_narrow_the_explorer_tables(app_db):
     assert set(turkey["buyer"]) == {"Turkey"}
 
 
+@pytest.mark.parametrize("tab, column", [("Deliveries", "delivery_id"), ("Payments", "payment_id"),
+                                         ("Events", "event_id"), ("Sources", "source_id")])
+def test_the_explorer_computes_only_the_open_tab(app_db, tab, column):
+    app = open_app("explorer")
+    assert [list(frame.value.columns)[0] for frame in app.dataframe] == ["deal_id"]  # the deals tab alone
+    app.session_state["explorer_tab"] = tab
+    app.run()
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert list(shown.columns)[0] == column and len(shown) > 0
+    assert not any("deal_id" == list(frame.value.columns)[0] for frame in app.dataframe)
+
+
 def test_the_basis_switch_appears_on_money_and_lands_in_the_url(app_db):
     app = open_app("money")
     app.radio(key="f_basis").set_value("constant").run()

@@ -32,8 +32,10 @@ def status_frame(rows) -> pd.DataFrame:
 
 
 def deals_frame(rows) -> pd.DataFrame:
-    """rows: (deal_id, buyer_iso3, supplier_iso3, status, value_usd_nominal); names and points filled in."""
+    """rows: (deal_id, buyer_iso3, supplier_iso3, status, value_usd_nominal), each a deal_pairs row of
+    one deal; names and points filled in."""
     frame = pd.DataFrame(rows, columns=["deal_id", "buyer_iso3", "supplier_iso3", "status", "value_usd_nominal"])
+    frame = frame.assign(deal_count=1, valued_deals=frame["value_usd_nominal"].notna().astype(int))
     for side in ("buyer", "supplier"):
         frame[side] = frame[f"{side}_iso3"].map(NAMES)
         frame[f"{side}_lat"] = frame[f"{side}_iso3"].map(lambda c: POINTS[c][0])
@@ -209,3 +211,17 @@ def test_map_style_is_offline():
     assert [layer["type"] for layer in style["layers"]] == ["background"]
     assert "glyphs" not in style and "sprite" not in style
     assert "http" not in STYLE_PATH.read_text(encoding="utf-8")
+
+
+def test_statuses_are_listed_per_pair_in_order():
+    arcs = maps.arcs_frame(DEALS).set_index("buyer_iso3")["statuses"]
+    assert arcs["IND"] == "delivering, signed" and arcs["TUR"] == "delivered"
+
+
+def test_only_the_largest_arcs_are_drawn_with_a_note():
+    arcs = maps.arcs_frame(DEALS)
+    kept, note = maps.largest_arcs(arcs, limit=2)
+    assert set(kept["buyer_iso3"]) == {"IND", "CHN"}  # 5.43 bn and 3.0 bn; Turkey 2.5 bn, Belarus none
+    assert note.startswith("Showing the 2 largest of 4 supplier-to-buyer arcs")
+    everything, no_note = maps.largest_arcs(arcs)
+    assert everything is arcs and no_note is None

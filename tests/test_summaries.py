@@ -19,17 +19,19 @@ def test_units_delivered_sums_actual_batches_per_unit_only():
 
 
 def test_headline_counts_operators_orders_and_contract_value():
-    deals = pd.DataFrame([
-        {"buyer_iso3": "TUR", "status": "delivered", "value_usd_nominal": 2.5e9},
-        {"buyer_iso3": "IND", "status": "delivering", "value_usd_nominal": 5.43e9},
-        {"buyer_iso3": "IND", "status": "signed", "value_usd_nominal": None},
-        {"buyer_iso3": "QAT", "status": "interest", "value_usd_nominal": 9e9},  # not an order
+    pairs = pd.DataFrame([  # deals summed per (supplier, buyer, status), as queries.deal_pairs gives them
+        {"buyer_iso3": "TUR", "status": "delivered", "deal_count": 1, "valued_deals": 1, "value_usd_nominal": 2.5e9},
+        {"buyer_iso3": "IND", "status": "delivering", "deal_count": 2, "valued_deals": 1,
+         "value_usd_nominal": 5.43e9},
+        {"buyer_iso3": "IND", "status": "signed", "deal_count": 1, "valued_deals": 0, "value_usd_nominal": None},
+        {"buyer_iso3": "QAT", "status": "interest", "deal_count": 1, "valued_deals": 1,
+         "value_usd_nominal": 9e9},  # not an order
     ])
     status = pd.DataFrame({"operator_status": ["operator", "operator", "interest"]})
     deliveries = pd.DataFrame(columns=["planned", "basis", "quantity", "unit"])
-    figures = summaries.headline(deals, deliveries, status)
+    figures = summaries.headline(pairs, deliveries, status)
     assert figures["operators"] == 2 and figures["countries_with_orders"] == 2
-    assert figures["contract_value_usd"] == 2.5e9 + 5.43e9 and figures["deals_without_value"] == 1
+    assert figures["contract_value_usd"] == 2.5e9 + 5.43e9 and figures["deals_without_value"] == 2
 
 
 def test_disputes_put_the_preferred_value_beside_the_competing_ones():

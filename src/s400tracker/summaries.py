@@ -12,14 +12,18 @@ def units_delivered(deliveries: pd.DataFrame) -> pd.Series:
     return actual.groupby("unit")["quantity"].sum().sort_values(ascending=False)
 
 
-def headline(deals: pd.DataFrame, deliveries: pd.DataFrame, status: pd.DataFrame) -> dict:
-    """The overview's figures: operators, countries with orders, contract value, units delivered."""
-    contracted = deals[deals["status"].isin(CONTRACTED)]
+def headline(pairs: pd.DataFrame, deliveries: pd.DataFrame, status: pd.DataFrame) -> dict:
+    """The overview's figures: operators, countries with orders, contract value, units delivered.
+
+    ``pairs`` are deals summed per (supplier, buyer, status) as ``queries.deal_pairs`` gives them
+    (``deal_count`` deals, ``valued_deals`` with a nominal USD value summed in ``value_usd_nominal``).
+    """
+    contracted = pairs[pairs["status"].isin(CONTRACTED)]
     return {
         "operators": int((status["operator_status"] == "operator").sum()),
         "countries_with_orders": int(contracted["buyer_iso3"].nunique()),
         "contract_value_usd": float(contracted["value_usd_nominal"].sum(min_count=1) or 0.0),
-        "deals_without_value": int(contracted["value_usd_nominal"].isna().sum()),
+        "deals_without_value": int((contracted["deal_count"] - contracted["valued_deals"]).sum()),
         "units_delivered": units_delivered(deliveries),
     }
 
@@ -32,23 +36,28 @@ def describe_units(units: pd.Series, limit: int | None = None) -> str:
     return " · ".join(items) or "none recorded"
 
 
+DISPUTE_COLUMNS = ["record_type", "record_id", "field", "preferred_value", "preference_reason",
+                   "competing_values", "sources"]
+
+
 def disputes(claims: pd.DataFrame) -> pd.DataFrame:
-    """One row per disputed (record, field): the preferred value beside every competing value."""
+    """One row per disputed (record, field): the preferred value beside every competing value.
+
+    Vectorised (a loop per field cost seconds at a million records)."""
     disputed = claims[claims["disputed"].astype(bool)]
-    columns = ["record_type", "record_id", "field", "preferred_value", "preference_reason",
-               "competing_values", "sources"]
     if disputed.empty:
-        return pd.DataFrame(columns=columns)
-    rows = []
-    for (record_type, record_id, field), group in disputed.groupby(["record_type", "record_id", "field"], sort=True):
-        preferred = group[group["preferred"].astype(bool)]
-        others = group[~group["preferred"].astype(bool)]["claimed_value"].drop_duplicates()
-        reasons = preferred["preference_reason"].dropna()
-        rows.append({"record_type": record_type, "record_id": record_id, "field": field,
-                     "preferred_value": preferred["claimed_value"].iloc[0] if len(preferred) else None,
-                     "preference_reason": reasons.iloc[0] if len(reasons) else None,
-                     "competing_values": "; ".join(others), "sources": int(group["source"].nunique())})
-    return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(columns=DISPUTE_COLUMNS)
+    keys = ["record_type", "record_id", "field"]
+    is_preferred = disputed["preferred"].astype(bool)
+    preferred = disputed[is_preferred].drop_duplicates(keys).set_index(keys)["claimed_value"]
+    reasons = disputed[is_preferred].dropna(subset=["preference_reason"]).drop_duplicates(keys)
+    others = disputed[~is_preferred].drop_duplicates(keys + ["claimed_value"])
+    table = disputed.groupby(keys, sort=True)["source"].nunique().rename("sources").to_frame()
+    table = table.assign(preferred_value=preferred, preference_reason=reasons.set_index(keys)["preference_reason"],
+                         competing_values=others.groupby(keys)["claimed_value"].agg("; ".join))
+    table["competing_values"] = table["competing_values"].fillna("")
+    table = table.astype({"preferred_value": object, "preference_reason": object})
+    return table.reset_index()[DISPUTE_COLUMNS].where(lambda f: f.notna(), None)
 
 
 def dispute_notes(claims: pd.DataFrame, record_type: str) -> dict[str, str]:

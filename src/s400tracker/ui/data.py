@@ -1,5 +1,6 @@
 """The app's data access: one read-only connection per process, cached named queries."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -7,6 +8,7 @@ import streamlit as st
 
 from .. import config, db, maps, queries
 from ..filters import Filters
+from .tables import MAX_ROWS_SHOWN, TableRows
 
 
 def database_key() -> str:
@@ -35,21 +37,66 @@ def _connection_for(key: str):
     return db.connect(Path(key.rsplit(":", 1)[0]))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def load(query: str, filters: Filters, key: str) -> pd.DataFrame:
-    """A named query from ``queries`` under ``filters``, cached per database build."""
-    return getattr(queries, query)(_connection_for(key), filters)
+# Every cached frame is small (a page of rows or an aggregate), so many views fit; an hour's
+# life lets a busy server's memory settle back after its visitors leave.
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def load(query: str, filters: Filters, key: str, **options) -> pd.DataFrame:
+    """A named query from ``queries`` under ``filters`` (with its ``options``, e.g. ``limit``),
+    cached per database build."""
+    return getattr(queries, query)(_connection_for(key), filters, **options)
 
 
-def frame(query: str, filters: Filters) -> pd.DataFrame:
+def frame(query: str, filters: Filters, **options) -> pd.DataFrame:
     """The cached result of a named filtered query; a query that runs too long stops the page
     with a message instead of hanging it."""
     try:
-        return load(query, filters, database_key())
+        return load(query, filters, database_key(), **options)
     except db.QueryTimeout as error:
         st.error(f"This view took too long to compute ({error}). Narrow the filters and try again.",
                  icon=":material/timer_off:")
         st.stop()
+
+
+def record_counts(filters: Filters) -> dict[str, int]:
+    """Deals, deliveries, payments and events in view: {'deals': n, ...}."""
+    return {name: int(count) for name, count in frame("record_counts", filters).iloc[0].items()}
+
+
+# What a table shows on screen beyond its first rows' limit; its download has everything.
+SCREEN_OPTIONS = {"sources": {"supports_shown": queries.SUPPORTS_SHOWN}}
+
+
+def table(query: str, filters: Filters) -> TableRows:
+    """A table query's first MAX_ROWS_SHOWN rows (cached), how many rows it has in all, and a
+    function fetching every row for a download: run when the download is clicked and never
+    cached, since a million rows kept per filter combination would fill the server's memory."""
+    shown = frame(query, filters, limit=MAX_ROWS_SHOWN, **SCREEN_OPTIONS.get(query, {}))
+    if "total" in shown.columns:  # sources and conversions count themselves
+        total = int(shown["total"].iloc[0]) if len(shown) else 0
+        shown = shown.drop(columns="total")
+    else:
+        total = record_counts(filters)[query]
+    return TableRows(shown, total, every_row(query, filters))
+
+
+def every_row(query: str, filters: Filters) -> Callable[[], pd.DataFrame]:
+    """A function returning every row of a named table query under ``filters``, uncached."""
+    conn, run = open_database(), getattr(queries, query)
+
+    def rows() -> pd.DataFrame:
+        result = run(conn, filters)
+        return result.drop(columns="total") if "total" in result.columns else result
+    return rows
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _record_sources(record_type: str, record_ids: tuple[str, ...], key: str) -> pd.DataFrame:
+    return queries.record_sources(_connection_for(key), record_type, list(record_ids))
+
+
+def record_sources(record_type: str, record_ids) -> pd.DataFrame:
+    """The sources of the chosen records of one type (cached per database build)."""
+    return _record_sources(record_type, tuple(sorted(record_ids)), database_key())
 
 
 @st.cache_data(show_spinner=False)

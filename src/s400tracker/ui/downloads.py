@@ -30,9 +30,10 @@ def bundle_button(filters: Filters) -> None:
     building it costs seconds, and most reruns are never downloaded.
     """
     link, names, version = share_link(filters), data.country_names(), data.version()
+    fetchers = {table: data.every_row(table, filters) for table in export.EXPORT_COLUMNS}
 
     def payload() -> bytes:
-        tables = {table: data.frame(table, filters) for table in export.EXPORT_COLUMNS}
+        tables = {table: fetch() for table, fetch in fetchers.items()}
         return export.bundle_zip(tables, manifest(filters, link, dt.datetime.now(dt.timezone.utc), names, version))
 
     st.sidebar.download_button("Download all tables (zip)", payload, file_name="s400-tracker.zip",

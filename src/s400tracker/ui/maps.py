@@ -36,10 +36,14 @@ def _deck_json(status: pd.DataFrame, arcs: pd.DataFrame, selected_iso3: str | No
     return json.dumps(json.loads(spec), separators=(",", ":"))
 
 
-def operators_map(status: pd.DataFrame, deals: pd.DataFrame, key: str, height: int,
+def operators_map(status: pd.DataFrame, pairs: pd.DataFrame, key: str, height: int,
                   selected_iso3: str | None = None) -> str | None:
-    """Draw the map; return the ISO3 code of the country clicked in this run, if any."""
-    deck = _SerialisedDeck(_deck_json(status, maps.arcs_frame(deals), selected_iso3), dict(maps.TOOLTIP))
+    """Draw the map (``pairs`` from queries.deal_pairs give the arcs); return the ISO3 code of
+    the country clicked in this run, if any."""
+    arcs, note = maps.largest_arcs(maps.arcs_frame(pairs))
+    deck = _SerialisedDeck(_deck_json(status, arcs, selected_iso3), dict(maps.TOOLTIP))
     event = st.pydeck_chart(deck, height=height, key=key, on_select="rerun", selection_mode="single-object")
+    if note:
+        st.caption(note)
     clicked = (event.selection.get("objects") or {}).get("countries") or []
     return clicked[0]["properties"]["iso3"] if clicked else None

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from ..text import safe_url
+from . import data
 from .layout import empty_state
-from .tables import record_table
+from .tables import TableRows, record_table
 
 MONEY = st.column_config.NumberColumn(format="compact")
 TEXT_WIDE = st.column_config.TextColumn(width="large")
@@ -32,39 +33,38 @@ VIEWS = {
 }
 
 
-def disputed_table(table: str, frame: pd.DataFrame, notes: dict[str, str], key: str) -> pd.DataFrame:
+def disputed_table(table: str, rows: TableRows, notes: dict[str, str], key: str) -> pd.DataFrame:
     """Deals, deliveries or payments with, beside the preferred values, every competing claim."""
     what, id_column, columns, config = VIEWS[table]
-    if frame.empty:
+    if rows.shown.empty:
         empty_state(what)
-        return frame
-    shown = frame.assign(disputed=frame[id_column].map(notes).fillna("") if notes else "")  # vectorised: 1M rows
-    return record_table(table, shown, key, columns, config)
+        return rows.shown
+    shown = rows.shown.assign(disputed=rows.shown[id_column].map(notes).fillna("") if notes else "")
+    return record_table(table, TableRows(shown, rows.total, rows.everything), key, columns, config)
 
 
-def events_table(events: pd.DataFrame, key: str) -> pd.DataFrame:
+def events_table(rows: TableRows, key: str) -> pd.DataFrame:
     """Events, newest first."""
-    if events.empty:
+    if rows.shown.empty:
         empty_state("events")
-        return events
+        return rows.shown
     columns = ["event_id", "date", "type", "countries", "title", "confidence", "deal_id", "origin", "sources"]
-    return record_table("events", events, key, columns, {"title": TEXT_WIDE, "sources": TEXT_WIDE})
+    return record_table("events", rows, key, columns, {"title": TEXT_WIDE, "sources": TEXT_WIDE})
 
 
-def sources_table(sources: pd.DataFrame, key: str) -> pd.DataFrame:
+def sources_table(rows: TableRows, key: str) -> pd.DataFrame:
     """Sources with clickable links (http/https only) and the records each supports."""
-    if sources.empty:
+    if rows.shown.empty:
         empty_state("sources")
-        return sources
-    shown = sources.assign(link=sources["url"].map(safe_url))
+        return rows.shown
+    shown = rows.shown.assign(link=rows.shown["url"].map(safe_url))
     columns = ["source_id", "link", "title", "publisher", "published_date", "records", "supports", "origin"]
     config = {"link": st.column_config.LinkColumn("link", display_text="open source"),
               "title": TEXT_WIDE, "supports": TEXT_WIDE}
-    return record_table("sources", shown, key, columns, config)
+    return record_table("sources", TableRows(shown, rows.total, rows.everything), key, columns, config)
 
 
-def selection_details(selected: pd.DataFrame, record_type: str, key: str, claims: pd.DataFrame,
-                      sources: pd.DataFrame) -> None:
+def selection_details(selected: pd.DataFrame, record_type: str, key: str, claims: pd.DataFrame) -> None:
     """For the selected rows: every claim with its source, and the sources as links."""
     if selected.empty:
         st.caption("Select rows to see their sources and competing claims.")
@@ -79,7 +79,5 @@ def selection_details(selected: pd.DataFrame, record_type: str, key: str, claims
         st.dataframe(shown[["record_id", "field", "claimed_value", "preferred", "preference_reason",
                             "source_title", "publisher", "link"]], hide_index=True,
                      column_config={"link": st.column_config.LinkColumn("source", display_text="open source")})
-    supporting = sources[sources["supports"].fillna("").map(
-        lambda text: any(f"{record_type} {i}" in text.split("; ") for i in ids))]
     st.subheader("Sources")
-    sources_table(supporting, key=f"{record_type}_selection_sources")
+    sources_table(TableRows.of(data.record_sources(record_type, ids)), key=f"{record_type}_selection_sources")

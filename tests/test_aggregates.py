@@ -1,0 +1,164 @@
+"""The SQL aggregates and pages of rows the pages draw from equal what the full rows give.
+
+At scale the pages never load every record: tables read their first rows and a count, charts
+read sums from DuckDB. Each is checked here against the full per-record query, on the curated
+data and on synthetic data large enough to take the aggregated paths.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from s400tracker import charts, cli, db, queries
+from s400tracker.filters import Filters
+
+VIEWS = [Filters(), Filters(years=(2010, 2020), statuses=("delivering", "delivered")),
+         Filters(buyers=("TUR", "IND", "CHN")), Filters(confidences=("confirmed",), basis="constant")]
+
+
+@pytest.fixture(scope="module", params=["curated", "synthetic"])
+def conn(request, real_db, tmp_path_factory):
+    path = real_db
+    if request.param == "synthetic":
+        path = tmp_path_factory.mktemp("aggregates") / "synth.duckdb"
+        assert cli.main(["synth", "--deals", "400", "--db", str(path), "--seed", "3"]) == 0
+    with db.connect(Path(path)) as connection:
+        yield connection
+
+
+def plain(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with every missing value None: an all-empty column types differently alone."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_counts_and_first_rows_match_the_full_tables(conn, view):
+    counts = queries.record_counts(conn, view).iloc[0]
+    for table in ("deals", "deliveries", "payments", "events", "conversions", "sources"):
+        full = getattr(queries, table)(conn, view).drop(columns="total", errors="ignore")
+        first = getattr(queries, table)(conn, view, limit=7).drop(columns="total", errors="ignore")
+        if table in counts:
+            assert counts[table] == len(full), table
+        if table != "sources":  # sources are checked with their shortened lists below
+            assert plain(first) == plain(full.head(7)), table
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_sources_shown_name_their_first_records_and_count_the_rest(conn, view):
+    full = queries.sources(conn, view)
+    shown = queries.sources(conn, view, limit=50, supports_shown=3)
+    assert (full["total"] == len(full)).all() and (shown["total"] == len(full)).all()
+    assert list(shown["source_id"]) == list(full["source_id"].head(50))
+    for short, every, records in zip(shown["supports"], full["supports"], full["records"]):
+        names = every.split("; ")
+        assert len(names) == records
+        expected = "; ".join(names[:3]) + (f" … and {records - 3} more" if records > 3 else "")
+        assert short == expected
+
+
+def test_record_sources_are_the_sources_naming_those_records(conn):
+    full = queries.sources(conn, Filters())
+    deal_ids = queries.deals(conn, Filters(), limit=3)["deal_id"].tolist()
+    chosen = queries.record_sources(conn, "deal", deal_ids)
+    expected = {s for s, names in zip(full["source_id"], full["supports"])
+                if set(names.split("; ")) & {f"deal {i}" for i in deal_ids}}
+    assert set(chosen["source_id"]) == expected and len(expected) > 0
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_deal_pairs_sum_the_deals(conn, view):
+    deals = queries.deals(conn, view)
+    expected = deals.groupby(["supplier_iso3", "buyer_iso3", "status"]).agg(
+        deal_count=("deal_id", "size"), valued_deals=("value_usd_nominal", "count"),
+        value_usd_nominal=("value_usd_nominal", lambda v: v.sum(min_count=1)))
+    got = queries.deal_pairs(conn, view).set_index(["supplier_iso3", "buyer_iso3", "status"])
+    got = got.loc[expected.index, expected.columns]
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("basis", ["nominal", "constant", "original"])
+def test_value_by_year_from_sums_equals_it_from_every_deal(conn, view, basis):
+    expected = charts.value_by_year(queries.deals(conn, view), basis)
+    got = charts.value_by_year(queries.deal_years(conn, view), basis)
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True),
+                                  check_dtype=False, rtol=1e-9)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("basis", ["nominal", "constant"])
+def test_money_flows_from_summed_deals_equal_them_from_every_deal(conn, view, basis):
+    key = ["source", "target", "kind"]
+    expected = charts.money_flows(queries.deals(conn, view), queries.payments(conn, view), basis)
+    got = charts.money_flows(queries.money_deals(conn, view), queries.money_payments(conn, view), basis)
+    expected, got = (f.sort_values(key).reset_index(drop=True) for f in (expected, got))
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-9)
+
+
+def _year(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].dt.year
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_timeline_years_count_the_busiest_lanes_records(conn, view):
+    deals, deliveries = queries.deals(conn, view), queries.deliveries(conn, view)
+    events = queries.events(conn, view)
+    got = queries.timeline_years(conn, view, lanes=4)
+    busiest = pd.concat([deals["buyer_iso3"], deliveries["buyer_iso3"]]).value_counts()
+    fourth = busiest.iloc[min(3, len(busiest) - 1)]
+    assert got["buyer_iso3"].nunique() == min(4, len(busiest))
+    assert set(got["buyer_iso3"]) <= set(busiest[busiest >= fourth].index)  # ties at the edge either way
+    assert (got["buyers_in_view"] == len(busiest)).all()
+    lanes = set(got["buyer_iso3"])
+    signed = deals[deals["buyer_iso3"].isin(lanes) & deals["signed_start"].notna()]
+    assert got.loc[got["kind"] == "signed", "n"].sum() == len(signed)
+    batches = deliveries[deliveries["buyer_iso3"].isin(lanes) & deliveries["date_start"].notna()]
+    expected = batches.groupby(["buyer_iso3", _year(batches, "date_start")]).size()
+    delivered = got[got["kind"] == "delivery"].groupby(["buyer_iso3", "year"])["n"].sum()
+    assert delivered.to_dict() == {key: n for key, n in expected.items()}
+    on_lanes = events[events["buyer_iso3"].isin(lanes) & events["date_start"].notna() & events["deal_id"].notna()]
+    assert got.loc[got["kind"] == "event", "n"].sum() == len(on_lanes)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_cumulative_years_sum_the_largest_series(conn, view):
+    deliveries = queries.deliveries(conn, view)
+    usable = deliveries.dropna(subset=["quantity", "unit", "date_start"])
+    got = queries.cumulative_years(conn, view, series=3)
+    assert (got["series_in_view"] == usable.groupby(["buyer_iso3", "unit"]).ngroups).all()
+    batches = usable[usable["basis"] == "batch"].groupby(["buyer_iso3", "unit"])["quantity"].sum()
+    chosen = set(got.groupby(["buyer_iso3", "unit"]).groups)
+    assert len(chosen) == min(3, len(batches))
+    others = batches.drop(list(chosen))
+    assert others.empty or batches[list(chosen)].min() >= others.max()
+    rows = usable[usable.set_index(["buyer_iso3", "unit"]).index.isin(chosen)]
+    expected = rows.groupby(["buyer_iso3", "unit", "basis", _year(rows, "date_start")])["quantity"].sum()
+    summed = got.groupby(["buyer_iso3", "unit", "basis", "year"])["quantity"].sum()
+    assert summed.to_dict() == pytest.approx(expected.to_dict())
+
+
+def test_aggregated_timeline_frames_draw(conn):
+    view = Filters()
+    counts = {name: int(n) for name, n in queries.record_counts(conn, view).iloc[0].items()}
+    deals, deliveries, events, note = charts.timeline_from_years(queries.timeline_years(conn, view), counts)
+    figure = charts.timeline_figure(deals, deliveries, events)
+    assert len(figure.data) > 3 and "too many to draw one by one" in note
+    cumulative, cumulative_note = charts.cumulative_from_years(queries.cumulative_years(conn, view))
+    assert len(charts.cumulative_figure(cumulative).data) > 0 and cumulative_note
+
+
+def test_figures_built_without_validation_are_what_validation_would_make(conn):
+    """charts builds scatter traces unvalidated for speed: rebuilding each figure through plotly's
+    validation must change nothing (no misspelt or wrongly shaped property slips through)."""
+    import plotly.graph_objects as go
+    view = Filters()
+    counts = {name: int(n) for name, n in queries.record_counts(conn, view).iloc[0].items()}
+    deliveries = queries.deliveries(conn, view)
+    figures = [charts.timeline_figure(*charts.timeline_from_years(queries.timeline_years(conn, view), counts)[:3]),
+               charts.timeline_figure(queries.deals(conn, view), deliveries, queries.events(conn, view)),
+               charts.cumulative_figure(charts.cumulative_deliveries(deliveries)),
+               charts.cumulative_figure(charts.cumulative_from_years(queries.cumulative_years(conn, view))[0])]
+    for figure in figures:
+        built = figure.to_dict()
+        assert go.Figure(built).to_dict() == built
