@@ -27,11 +27,12 @@ run: $(DB)
 test: $(DB)
 	$(BIN)/python -m pytest
 
-# 20 browser sessions for 60 s changing filters and downloading, and 10 readers while an
+# 20 sessions for 60 s changing filters and downloading, driven over Streamlit's websocket
+# protocol (the server's figures) and in Chromium (the browsers'), and 10 readers while an
 # import commits; prints the figures (also written to test-artifacts/*.md).
 loadtest: $(DB)
 	S400_LOAD_SESSIONS=20 S400_LOAD_SECONDS=60 S400_LOAD_READERS=10 \
-	  $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/browser/test_load.py
+	  $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_load_protocol.py tests/browser/test_load.py
 
 # The hostile-link fuzz at full strength: 1,000 generated links per page (CI runs 40).
 fuzz: $(DB)

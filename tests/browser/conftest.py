@@ -1,67 +1,16 @@
 """The real server in headless Chromium: start Streamlit on a free port, drive it with Playwright."""
 
-import contextlib
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..live_server import ROOT, running_server
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited with {server.returncode}: {server.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"server at {url} not healthy after {timeout}s")
-
-
-@contextlib.contextmanager
-def running_server(db_path: Path, **env_vars: str):
-    """Start the real app as `make run` does, on a free port; yield its URL; stop it afterwards."""
-    with server_process(db_path, **env_vars) as (url, _):
-        yield url
-
-
-@contextlib.contextmanager
-def server_process(db_path: Path, **env_vars: str):
-    """Start the real app on a free port; yield (URL, process) and stop it afterwards."""
-    port = free_port()
-    env = {**os.environ, "S400_DB": str(db_path), **env_vars}
-    env.pop("S400_ADMIN_PASSWORD", None) if "S400_ADMIN_PASSWORD" not in env_vars else None
-    server = subprocess.Popen(
-        [sys.executable, "-m", "s400tracker", "serve", "--port", str(port), "--address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, server)
-        yield url, server
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ asserted: speed is the benchmark's business, and a busy CI machine must not fail
 """
 
 import asyncio
-import concurrent.futures
 import os
 import random
 import statistics
@@ -17,7 +16,8 @@ import pytest
 
 from s400tracker import importing
 
-from .conftest import ARTIFACTS, CHROMIUM, server_process
+from ..live_server import run_async, rss_mb, sample_memory, server_process, settled_rss_mb, write_figures
+from .conftest import CHROMIUM
 
 pytestmark = pytest.mark.browser
 SESSIONS = int(os.environ.get("S400_LOAD_SESSIONS", "3"))
@@ -28,26 +28,6 @@ LINKS = ["/explorer?buyer=TUR", "/explorer?buyer=IND&years=2018&years=2024", "/e
          "/map?buyer=TUR&buyer=IND"]
 SIPRI = Path(__file__).resolve().parents[1] / "fixtures" / "sipri" / "sipri_register.csv"
 LAUNCH = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process, from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def settled_rss_mb(pid: int, timeout: float = 15) -> float:
-    """Server memory once closed sessions are released: sampled until it stops falling."""
-    deadline, last = time.monotonic() + timeout, rss_mb(pid)
-    while time.monotonic() < deadline:
-        time.sleep(0.5)  # sampling interval of a condition poll, not a fixed wait
-        now = rss_mb(pid)
-        if now >= last - 1:
-            return now
-        last = now
-    return last
 
 
 async def drawn(page) -> None:
@@ -89,12 +69,6 @@ async def download_deals(page) -> bool:
     return False
 
 
-async def sample_memory(pid: int, stop: asyncio.Event, peak: list[float]) -> None:
-    while not stop.is_set():
-        peak.append(rss_mb(pid))
-        await asyncio.sleep(0.5)
-
-
 async def run_users(url: str, pid: int) -> dict:
     from playwright.async_api import async_playwright
     report = {"errors": [], "reruns": [], "downloads": 0, "exceptions": 0, "peak": []}
@@ -108,18 +82,6 @@ async def run_users(url: str, pid: int) -> dict:
         await sampler
         await browser.close()
     return report
-
-
-def run_async(coroutine):
-    """Run a coroutine on its own thread: the suite's sync Playwright owns this thread's loop."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-def write_figures(name: str, lines: list[str]) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS.parent / f"{name}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
 
 
 @pytest.fixture(scope="module", autouse=True)

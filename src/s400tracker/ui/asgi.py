@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from s400tracker import health  # absolute: the server imports this file by path
+from s400tracker.ui.media import keep_generated_downloads
 
 APP = Path(__file__).resolve().parents[3] / "app.py"
 
@@ -18,4 +19,5 @@ async def healthz(request) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
+keep_generated_downloads()
 app = st.App(str(APP), routes=[Route("/healthz", healthz, methods=["GET"])])

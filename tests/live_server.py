@@ -1,0 +1,105 @@
+"""The real server for tests that need one: start it on a free port, watch its memory.
+
+Shared by the browser tests (tests/browser/) and the protocol load test, which needs no browser.
+"""
+
+import asyncio
+import concurrent.futures
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURES = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    """Poll Streamlit's health endpoint until it answers; raise if the server dies or never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"server exited with {server.returncode}: {server.stdout.read()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server at {url} not healthy after {timeout}s")
+
+
+@contextlib.contextmanager
+def running_server(db_path: Path, **env_vars: str):
+    """Start the real app as `make run` does, on a free port; yield its URL; stop it afterwards."""
+    with server_process(db_path, **env_vars) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def server_process(db_path: Path, **env_vars: str):
+    """Start the real app on a free port; yield (URL, process) and stop it afterwards."""
+    port = free_port()
+    env = {**os.environ, "S400_DB": str(db_path), **env_vars}
+    env.pop("S400_ADMIN_PASSWORD", None) if "S400_ADMIN_PASSWORD" not in env_vars else None
+    server = subprocess.Popen(
+        [sys.executable, "-m", "s400tracker", "serve", "--port", str(port), "--address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, server)
+        yield url, server
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def settled_rss_mb(pid: int, timeout: float = 15) -> float:
+    """Server memory once closed sessions are released: sampled until it stops falling."""
+    deadline, last = time.monotonic() + timeout, rss_mb(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)  # sampling interval of a condition poll, not a fixed wait
+        now = rss_mb(pid)
+        if now >= last - 1:
+            return now
+        last = now
+    return last
+
+
+async def sample_memory(pid: int, stop: asyncio.Event, samples: list[float]) -> None:
+    """Append the process's resident memory every half second until ``stop`` is set."""
+    while not stop.is_set():
+        samples.append(rss_mb(pid))
+        await asyncio.sleep(0.5)
+
+
+def run_async(coroutine):
+    """Run a coroutine on its own thread: the suite's sync Playwright owns the main thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def write_figures(name: str, lines: list[str]) -> None:
+    """Print a load test's figures and keep them in test-artifacts/<name>.md."""
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    (FIGURES / f"{name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
