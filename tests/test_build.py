@@ -40,11 +40,33 @@ def test_vocabularies_are_check_constraints_in_the_database(fixture_data, tmp_pa
         conn.execute("UPDATE deals SET status = 'shipped' WHERE deal_id = 'TUR-2017'")
 
 
-def test_foreign_keys_hold_in_the_database(fixture_data, tmp_path):
+def test_primary_keys_hold_in_the_database(fixture_data, tmp_path):
     path = build(fixture_data, tmp_path / "s400.duckdb").db_path
-    with duckdb.connect(str(path)) as conn, pytest.raises(duckdb.ConstraintException):
-        conn.execute("INSERT INTO deliveries (delivery_id, deal_id, date, date_precision, basis, planned, "
-                     "confidence) VALUES ('x', 'NOPE', DATE '2020-01-01', 'day', 'batch', false, 'reported')")
+    with duckdb.connect(str(path)) as conn, pytest.raises(duckdb.ConstraintException, match="primary key"):
+        conn.execute("INSERT INTO deals SELECT * FROM deals WHERE deal_id = 'TUR-2017'")
+
+
+@pytest.mark.parametrize("table, change, message", [
+    # DuckDB cannot add a foreign key after a bulk load, so the write checks every reference itself
+    ("deliveries", lambda rows: [row | {"deal_id": "NOPE"} for row in rows], "deliveries.deal_id"),
+    ("citations", lambda rows: [row | {"source_id": "nowhere"} for row in rows], "citations.source_id"),
+    ("deals", lambda rows: rows + rows[:1], "duplicates"),
+], ids=["dangling deal", "dangling source", "duplicate deal"])
+def test_a_write_breaking_a_key_or_reference_leaves_the_previous_database(fixture_data, tmp_path, monkeypatch,
+                                                                          table, change, message):
+    target = tmp_path / "s400.duckdb"
+    build(fixture_data, target)
+    before = target.read_bytes()
+
+    def corrupt(conn, name, columns, rows):  # past validation, as a bug in the build would be
+        original_insert(conn, name, columns, change(rows) if name == table else rows)
+
+    original_insert = db._insert
+    monkeypatch.setattr(db, "_insert", corrupt)
+    with pytest.raises(duckdb.ConstraintException, match=message):
+        build(fixture_data, target)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "s400.duckdb"]
 
 
 def test_a_failed_build_leaves_the_previous_database_intact(fixture_data, tmp_path):

@@ -6,36 +6,36 @@ Values always travel as bound parameters; identifiers come from the schema spec 
 import os
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from .schema import IMPORT_FORMAT, OPERATOR_STATUS, ORIGIN, ORIGIN_TABLES, PRECISION, TABLES, Column, Table
 
 SQL_TYPES = {"text": "VARCHAR", "number": "DOUBLE", "integer": "INTEGER", "bool": "BOOLEAN", "date": "DATE"}
 
+# Keys and references are not in the DDL: write_database adds the keys after the load and checks
+# the references (its docstring says why).
 IMPORTS_DDL = """
 CREATE TABLE imports (
-    import_id INTEGER PRIMARY KEY, committed_at TIMESTAMP NOT NULL, committed_by VARCHAR NOT NULL,
-    file_name VARCHAR NOT NULL, file_hash VARCHAR NOT NULL UNIQUE,
+    import_id INTEGER NOT NULL, committed_at TIMESTAMP NOT NULL, committed_by VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL, file_hash VARCHAR NOT NULL,
     format VARCHAR NOT NULL CHECK (format IN ({formats})), counts VARCHAR NOT NULL);
 """
 DERIVED_DDL = """
-CREATE TABLE event_countries (
-    event_id VARCHAR NOT NULL REFERENCES events (event_id),
-    iso3 VARCHAR NOT NULL REFERENCES countries (iso3),
-    PRIMARY KEY (event_id, iso3));
+CREATE TABLE event_countries (event_id VARCHAR NOT NULL, iso3 VARCHAR NOT NULL);
 CREATE TABLE conversions (
     figure VARCHAR NOT NULL CHECK (figure IN ('deal value', 'payment', 'value claim')),
-    record_type VARCHAR NOT NULL, record_id VARCHAR NOT NULL,
-    citation_id VARCHAR REFERENCES citations (citation_id),
+    record_type VARCHAR NOT NULL, record_id VARCHAR NOT NULL, citation_id VARCHAR,
     amount DOUBLE NOT NULL, currency VARCHAR NOT NULL, qualifier VARCHAR, year INTEGER,
-    fx_year INTEGER, fx_rate DOUBLE, fx_source_id VARCHAR REFERENCES sources (source_id),
+    fx_year INTEGER, fx_rate DOUBLE, fx_source_id VARCHAR,
     usd_nominal DOUBLE, cpi_year_value DOUBLE, cpi_base_value DOUBLE,
-    cpi_source_id VARCHAR REFERENCES sources (source_id), usd_constant DOUBLE,
+    cpi_source_id VARCHAR, usd_constant DOUBLE,
     base_year INTEGER NOT NULL, note VARCHAR);
 CREATE TABLE country_status (
-    iso3 VARCHAR PRIMARY KEY REFERENCES countries (iso3),
+    iso3 VARCHAR NOT NULL,
     operator_status VARCHAR NOT NULL CHECK (operator_status IN ({operator_status})),
     basis VARCHAR NOT NULL, deal_ids VARCHAR NOT NULL);
 CREATE TABLE data_version (
@@ -46,7 +46,27 @@ CREATE TABLE data_version (
 IMPORT_COLUMNS = ["import_id", "committed_at", "committed_by", "file_name", "file_hash", "format", "counts"]
 DERIVED_TABLES = ("event_countries", "conversions", "country_status", "data_version")
 ORIGIN_DDL = [f"origin VARCHAR NOT NULL CHECK (origin IN ({', '.join(repr(o) for o in ORIGIN)}))",
-              "import_id INTEGER REFERENCES imports (import_id)"]
+              "import_id INTEGER"]
+DERIVED_KEYS = {"event_countries": ("event_id", "iso3"), "country_status": ("iso3",)}
+
+
+class Reference(NamedTuple):
+    """A foreign key: every non-null ``table.column`` is a ``parent.key``."""
+
+    table: str
+    column: str
+    parent: str
+    key: str
+
+
+DERIVED_REFERENCES = (
+    Reference("event_countries", "event_id", "events", "event_id"),
+    Reference("event_countries", "iso3", "countries", "iso3"),
+    Reference("conversions", "citation_id", "citations", "citation_id"),
+    Reference("conversions", "fx_source_id", "sources", "source_id"),
+    Reference("conversions", "cpi_source_id", "sources", "source_id"),
+    Reference("country_status", "iso3", "countries", "iso3"),
+)
 
 
 def _quote(identifier: str) -> str:
@@ -62,8 +82,6 @@ def _column_ddl(column: Column) -> list[str]:
     ddl = f"{name} {SQL_TYPES[column.kind]}" + (" NOT NULL" if column.required else "")
     if column.vocab:
         ddl += f" CHECK ({name} IN ({_literals(column.vocab)}))"
-    if column.ref and column.kind != "codes":
-        ddl += f" REFERENCES {_quote(column.ref[0])} ({_quote(column.ref[1])})"
     if column.kind != "date":
         return [ddl]
     precision = _quote(column.name + "_precision")
@@ -83,36 +101,80 @@ def table_columns(table: Table) -> list[str]:
 
 
 def schema_ddl() -> str:
-    """CREATE TABLE statements for every table, curated then derived, in dependency order."""
+    """CREATE TABLE statements for every table, curated then derived: types, NOT NULL and CHECK
+    constraints (the keys are ``primary_keys``, the foreign keys ``references``)."""
     statements = [IMPORTS_DDL.format(formats=_literals(IMPORT_FORMAT))]
     for table in TABLES:
         columns = [part for c in table.columns if c.kind != "codes" for part in _column_ddl(c)]
         columns += ORIGIN_DDL if table.name in ORIGIN_TABLES else []
-        key = ", ".join(_quote(k) for k in table.key_columns)
-        statements.append(f"CREATE TABLE {_quote(table.name)} (\n    "
-                          + ",\n    ".join(columns + [f"PRIMARY KEY ({key})"]) + ");")
+        statements.append(f"CREATE TABLE {_quote(table.name)} (\n    " + ",\n    ".join(columns) + ");")
     return "\n".join(statements) + DERIVED_DDL.format(operator_status=_literals(OPERATOR_STATUS))
+
+
+def primary_keys() -> dict[str, tuple[str, ...]]:
+    """Each table's primary key columns (tables without a key are left out)."""
+    return {"imports": ("import_id",)} | {t.name: t.key_columns for t in TABLES} | DERIVED_KEYS
+
+
+def references() -> list[Reference]:
+    """Every foreign key: the spec's references, each row's import, and the derived tables'."""
+    spec = [Reference(t.name, c.name, *c.ref) for t in TABLES for c in t.columns if c.ref and c.kind != "codes"]
+    imported = [Reference(name, "import_id", "imports", "import_id") for name in ORIGIN_TABLES]
+    return spec + imported + list(DERIVED_REFERENCES)
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: "list[dict] | pd.DataFrame") -> None:
     if len(rows) == 0:
         return
     if isinstance(rows, pd.DataFrame):  # bulk data (synth): already columnar, never a million dicts
-        frame = rows.reindex(columns=columns)
+        # handed over as Arrow, which DuckDB reads directly, not through pandas' Python objects
+        incoming = pa.Table.from_pandas(rows.reindex(columns=columns), preserve_index=False)
     else:
-        frame = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)
-    conn.register("incoming", frame)
+        incoming = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)
+    conn.register("incoming", incoming)
     column_list = ", ".join(_quote(c) for c in columns)
     conn.execute(f"INSERT INTO {_quote(table)} ({column_list}) SELECT {column_list} FROM incoming")
     conn.unregister("incoming")
+
+
+def _add_keys(conn: duckdb.DuckDBPyConnection) -> None:
+    """Declare every primary key (and the unique import file hash) on the loaded tables, in one
+    transaction: a commit per table cost a fifth of the time."""
+    conn.begin()
+    for table, key in primary_keys().items():
+        conn.execute(f"ALTER TABLE {_quote(table)} ADD PRIMARY KEY ({', '.join(_quote(k) for k in key)})")
+    conn.execute("ALTER TABLE imports ADD UNIQUE (file_hash)")
+    conn.commit()
+
+
+def _check_references(conn: duckdb.DuckDBPyConnection) -> None:
+    """Raise ConstraintException naming each foreign key that some row breaks."""
+    checks = []
+    for r in references():
+        column = f"child.{_quote(r.column)}"
+        checks.append(f"SELECT '{r.table}.{r.column}' AS reference, count(*) AS rows, min({column}) AS example "
+                      f"FROM {_quote(r.table)} child ANTI JOIN {_quote(r.parent)} parent "
+                      f"ON {column} = parent.{_quote(r.key)} WHERE {column} IS NOT NULL")
+    broken = conn.execute(f"SELECT * FROM ({' UNION ALL '.join(checks)}) WHERE rows > 0 ORDER BY reference").fetchall()
+    if broken:
+        raise duckdb.ConstraintException("foreign keys violated: " + "; ".join(
+            f"{reference} has {rows} value(s) with no parent row, e.g. {example!r}"
+            for reference, rows, example in broken))
 
 
 def write_database(path: Path, tables: dict[str, list[dict]]) -> None:
     """Write every table to a new file beside ``path``, then rename it into place.
 
     ``tables`` maps table names (curated and derived) to rows of database columns (a list of
-    dicts, or a DataFrame of those columns for bulk data). A failure
-    or a kill at any point leaves the previous database untouched.
+    dicts, or a DataFrame of those columns for bulk data). A failure (a constraint broken
+    included) or a kill at any point leaves the previous database untouched.
+
+    The tables are created with their CHECK and NOT NULL constraints and loaded; then the primary
+    keys are added, which builds each index in one pass, and every foreign key is checked with one
+    anti-join per reference. Declared up front, keys and references were maintained and checked row
+    by row: 70% of the write at a million rows, too slow for 500,000 rows/s. DuckDB can add a
+    primary key after loading but not a foreign key, so the file declares no references: the app
+    only ever opens it read-only, and every write goes through here and is checked.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -127,6 +189,8 @@ def write_database(path: Path, tables: dict[str, list[dict]]) -> None:
                 rows = tables[name]
                 columns = list(rows.columns) if isinstance(rows, pd.DataFrame) else list(rows[0]) if rows else []
                 _insert(conn, name, columns, tables[name])
+            _add_keys(conn)
+            _check_references(conn)
             conn.execute("CHECKPOINT")
         os.replace(temporary, path)
     finally:
