@@ -1,7 +1,7 @@
 """The baseline the app is compared with: the way most Streamlit apps do it.
 
 Every table is loaded into pandas once, at start (all rows, no filters), and every rerun
-filters those frames in pandas. ``install()`` swaps ``s400tracker.ui.data.frame`` for that,
+filters those frames in pandas. ``install()`` swaps ``s400tracker.ui.data.load`` for that,
 so the pages do exactly the same drawing work and only the data access differs. (The
 sources table keeps its all-records ``supports`` text: a naive app would not re-aggregate it.)
 """
@@ -140,21 +140,24 @@ AGGREGATES = ("record_counts", "deal_pairs", "deal_years", "money_deals", "money
               "cumulative_years")
 
 
-def frame(query: str, filters: Filters, limit: int | None = None, **_) -> pd.DataFrame:
-    """The baseline's ``data.frame``: filter the frames loaded at start, in pandas, every time."""
-    all_ = _everything(data.database_key())
+APP_LOAD = data.load
+
+
+def load(query: str, filters: Filters, key: str, **options) -> pd.DataFrame:
+    """The baseline's ``data.load``: filter the frames loaded at start, in pandas, every time."""
+    all_ = _everything(key)
     if query == "delivered_units":  # the baseline sums the filtered deliveries in pandas
         return _filtered(all_, filters, "deliveries")
     if query in AGGREGATES:
         return _aggregate(all_, filters, query)
     if query not in FULL:
-        return data.load(query, filters, data.database_key())
+        return APP_LOAD(query, filters, key, **options)
     rows = _filtered(all_, filters, query)
     if query in ("sources", "conversions"):
         rows = rows.assign(total=len(rows))
-    return rows if limit is None else rows.head(limit)
+    return rows if options.get("limit") is None else rows.head(options["limit"])
 
 
 def install() -> None:
     """Make the app's pages read their data the baseline way (in this process)."""
-    data.frame = frame
+    data.load = load

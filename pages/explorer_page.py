@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from s400tracker import summaries
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import frame, table
+from s400tracker.ui.data import dispute_notes, frame, table
 
 # (tab, table, citation record type, key column) for the tables with field-level claims.
 DISPUTABLE = [("Deals", "deals", "deal", "deal_id"), ("Deliveries", "deliveries", "delivery", "delivery_id"),
@@ -21,10 +20,9 @@ view = filters.current()
 for tab, (_, name, record_type, key) in zip(record_tabs, DISPUTABLE):
     if tab.open:
         with tab:
-            claims = frame("claims", view)
-            notes = summaries.dispute_notes(claims, record_type)
+            notes = dispute_notes(view, record_type)
             selected = records.disputed_table(name, table(name, view), notes, key=f"explorer_{name}")
-            records.selection_details(selected, record_type, key, claims)
+            records.selection_details(selected, record_type, key, frame("claims", view))
 if events_tab.open:
     with events_tab:
         selected = records.events_table(table("events", view), key="explorer_events")

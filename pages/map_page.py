@@ -4,10 +4,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from s400tracker import maps, summaries
+from s400tracker import maps
 from s400tracker.text import md_escape
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import frame, table
+from s400tracker.ui.data import dispute_notes, frame, table
 from s400tracker.ui.maps import operators_map
 
 layout.page_header("Operators map", "Countries filled by operator status; arcs run from supplier to buyer, "
@@ -23,7 +23,7 @@ names = dict(zip(status["iso3"], status["name"]))
 if st.session_state.get("map_country") not in names:
     st.session_state["map_country"] = None
 chosen = st.session_state["map_country"]
-clicked = operators_map(status, pairs, key="operators_map", height=560, selected_iso3=chosen)
+clicked = operators_map(view, key="operators_map", height=560, selected_iso3=chosen)
 layout.legend(maps.legend_items())
 st.caption("Arc width: total contract value in nominal USD (thin where no value is public). "
            "Russia's deliveries to its own forces make it an operator but draw no arc.")
@@ -43,13 +43,12 @@ if country:
     # The country's records: the current view narrowed to it as the buyer (or, for events
     # with no deal, as an involved country).
     country_view = replace(view, buyers=(country,))
-    claims = frame("claims", country_view)
     st.subheader("Deals")
-    records.disputed_table("deals", table("deals", country_view), summaries.dispute_notes(claims, "deal"),
+    records.disputed_table("deals", table("deals", country_view), dispute_notes(country_view, "deal"),
                            key="map_deals")
     st.subheader("Deliveries")
     records.disputed_table("deliveries", table("deliveries", country_view),
-                           summaries.dispute_notes(claims, "delivery"), key="map_deliveries")
+                           dispute_notes(country_view, "delivery"), key="map_deliveries")
     st.subheader("Events")
     records.events_table(table("events", country_view), key="map_events")
     st.subheader("Sources")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from s400tracker import charts, export
+from s400tracker import export
 from s400tracker.ui import filters, layout
-from s400tracker.ui.data import frame, table, version
+from s400tracker.ui.data import table, version
+from s400tracker.ui.figures import figure
 from s400tracker.ui.tables import data_table
 
 BASIS_NOTES = {
@@ -21,25 +22,22 @@ base_year = version()["usd_base_year"]
 st.caption(f"Basis: **{filters.BASIS_LABELS[view.basis]}**. " + BASIS_NOTES[view.basis].format(base=base_year)
            + " Change it in the sidebar.")
 
-# Deals and payments arrive summed in SQL as far as the flows allow: thousands of rows, not millions.
-flows = charts.money_flows(frame("money_deals", view), frame("money_payments", view), view.basis)
-by_year = charts.value_by_year(frame("deal_years", view), view.basis)
+flows, _ = figure("money_flows", view)
+by_year, _ = figure("value_by_year", view)
 # Full width each: four columns of Sankey labels need the room, or neighbours overlap.
 st.subheader("Flows")
-if flows.empty:
+if flows is None:
     layout.empty_state("contracted deals with a public value")
 else:
     if view.basis == "original":
         st.caption("Flows add values across deals, so they are shown in nominal USD.")
-    label = f"US$, constant {base_year}" if view.basis == "constant" else "US$, nominal"
-    st.plotly_chart(charts.sankey_figure(flows, label), key="sankey", config={"displaylogo": False})
+    st.plotly_chart(flows, key="sankey", config={"displaylogo": False})
 
 st.subheader("Contract value by year and buyer")
-if by_year.empty:
+if by_year is None:
     layout.empty_state("contracted deals with a public value")
 else:
-    st.plotly_chart(charts.value_by_year_figure(by_year, view.basis, base_year), key="value_by_year",
-                    config={"displaylogo": False})
+    st.plotly_chart(by_year, key="value_by_year", config={"displaylogo": False})
 
 st.subheader("Conversions")
 st.caption("Every money figure in view, including each competing value claim: the amount as reported, "

@@ -33,7 +33,7 @@ with left:
     if status.empty:
         layout.empty_state("countries")
     else:
-        operators_map(status, pairs, key="overview_map", height=380)
+        operators_map(view, key="overview_map", height=380)
         layout.legend(maps.legend_items())
     st.page_link("pages/map_page.py", label="Open the full map", icon=":material/public:",
                  query_params=view.to_query())

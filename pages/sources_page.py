@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from s400tracker import export, summaries
+from s400tracker import export
 from s400tracker.text import md_escape, safe_url
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import frame, table
+from s400tracker.ui.data import disputes, frame, table
 from s400tracker.ui.tables import TableRows, data_table
 
 layout.page_header("Sources and conflicts", "Where every figure comes from, and where sources disagree: "
@@ -14,7 +14,7 @@ view = filters.current()
 claims = frame("claims", view)
 
 st.header("Conflicts")
-conflicts = summaries.disputes(claims)
+conflicts = disputes(view)
 if conflicts.empty:
     layout.empty_state("disputed fields")
 else:

@@ -62,8 +62,7 @@ def disputes(claims: pd.DataFrame) -> pd.DataFrame:
 
 def dispute_notes(claims: pd.DataFrame, record_type: str) -> dict[str, str]:
     """record_id -> 'field: preferred (vs other, other)' for the records of one type."""
-    table = disputes(claims)
-    table = table[table["record_type"] == record_type]
+    table = disputes(claims[claims["record_type"] == record_type])  # only that type's: a third of the work
     notes: dict[str, list[str]] = {}
     for row in table.itertuples():
         notes.setdefault(row.record_id, []).append(f"{row.field}: {row.preferred_value} (vs {row.competing_values})")

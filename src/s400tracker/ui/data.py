@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from .. import config, db, maps, queries
+from .. import config, db, maps, queries, summaries
 from ..filters import Filters
 from .tables import MAX_ROWS_SHOWN, TableRows
 
@@ -52,9 +52,35 @@ def frame(query: str, filters: Filters, **options) -> pd.DataFrame:
     try:
         return load(query, filters, database_key(), **options)
     except db.QueryTimeout as error:
-        st.error(f"This view took too long to compute ({error}). Narrow the filters and try again.",
-                 icon=":material/timer_off:")
-        st.stop()
+        stop_for_timeout(error)
+
+
+def stop_for_timeout(error: db.QueryTimeout) -> None:
+    """Stop the page with a message saying its view took too long, instead of hanging it."""
+    st.error(f"This view took too long to compute ({error}). Narrow the filters and try again.",
+             icon=":material/timer_off:")
+    st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _disputes(filters: Filters, record_type: str | None, key: str):
+    claims = load("claims", filters, key)
+    if record_type is None:
+        return summaries.disputes(claims)
+    return summaries.dispute_notes(claims, record_type)
+
+
+def disputes(filters: Filters) -> pd.DataFrame:
+    """Every disputed field in view, preferred beside competing values (cached: computing it
+    from the claims was a tenth of a busy server's time)."""
+    frame("claims", filters)  # a query that runs too long stops the page here, with its message
+    return _disputes(filters, None, database_key())
+
+
+def dispute_notes(filters: Filters, record_type: str) -> dict[str, str]:
+    """record_id -> its disputed fields in words, for the records of one type in view (cached)."""
+    frame("claims", filters)
+    return _disputes(filters, record_type, database_key())
 
 
 def record_counts(filters: Filters) -> dict[str, int]:

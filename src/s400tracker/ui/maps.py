@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import maps
+from ..filters import Filters
 from . import data
 
 
@@ -13,7 +14,7 @@ class _SerialisedDeck:
     """What st.pydeck_chart reads from a Deck, with its JSON made once and cached.
 
     Serialising the ~180 country outlines costs ~170 ms per rerun; the JSON depends only on the
-    statuses, the arcs and the selected country, so it is cached on those. pydeck indents its
+    statuses, the arcs and the selected country, so it is cached per view and selection. pydeck indents its
     JSON (1.2 MB sent per rerun); the compact form is a fifth of that.
     """
 
@@ -29,19 +30,29 @@ class _SerialisedDeck:
         return self._spec
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# The deck is cached twice: per view (no frame to hash on a repeated view, the common case
+# under load) and per content (a new view often draws the same statuses and arcs, e.g. a
+# narrower year range, and serialising the outlines is the dear part).
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _deck_for_view(filters: Filters, selected_iso3: str | None, key: str) -> tuple[str, str | None]:
+    status, pairs = data.load("country_status", filters, key), data.load("deal_pairs", filters, key)
+    arcs, note = maps.largest_arcs(maps.arcs_frame(pairs))
+    return _deck_json(status, arcs, selected_iso3), note
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
 def _deck_json(status: pd.DataFrame, arcs: pd.DataFrame, selected_iso3: str | None) -> str:
     features = maps.status_features(data.outlines(), status)
     spec = maps.operators_deck(features, arcs, selected_iso3).to_json()
     return json.dumps(json.loads(spec), separators=(",", ":"))
 
 
-def operators_map(status: pd.DataFrame, pairs: pd.DataFrame, key: str, height: int,
-                  selected_iso3: str | None = None) -> str | None:
-    """Draw the map (``pairs`` from queries.deal_pairs give the arcs); return the ISO3 code of
-    the country clicked in this run, if any."""
-    arcs, note = maps.largest_arcs(maps.arcs_frame(pairs))
-    deck = _SerialisedDeck(_deck_json(status, arcs, selected_iso3), dict(maps.TOOLTIP))
+def operators_map(view: Filters, key: str, height: int, selected_iso3: str | None = None) -> str | None:
+    """Draw the map of the view's operators and arcs; return the ISO3 code of the country clicked
+    in this run, if any."""
+    data.frame("country_status", view), data.frame("deal_pairs", view)  # a slow query stops here, with its message
+    spec, note = _deck_for_view(view, selected_iso3, data.database_key())
+    deck = _SerialisedDeck(spec, dict(maps.TOOLTIP))
     event = st.pydeck_chart(deck, height=height, key=key, on_select="rerun", selection_mode="single-object")
     if note:
         st.caption(note)
