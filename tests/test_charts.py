@@ -1,8 +1,12 @@
 """Chart builders over small hand-made frames shaped like the queries' output."""
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from s400tracker import charts
 
@@ -320,3 +324,21 @@ def test_frames_with_columns_but_no_usable_rows_give_empty_results():
     cancelled = deals_frame(deal("S", "SRB", "Serbia", status="cancelled"))
     assert len(charts.sankey_figure(charts.money_flows(cancelled, pd.DataFrame(), "nominal"), "x").data) == 0
     assert charts.value_by_year(cancelled, "original").empty
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=120) | st.sampled_from(["Contract signed: 2017 (year only)", " padded ", "a\tb",
+                                                     "x" * 70, "y" * 71, "two  spaces", ""]))
+def test_hover_lines_wrap_exactly_as_textwrap_would(text):
+    assert charts._wrapped(text) == (textwrap.wrap(text, charts.HOVER_WIDTH) or [""])
+
+
+def test_value_by_year_sums_buyers_beyond_the_largest_as_others():
+    many = deals_frame(*[deal(f"D{i}", f"B{i:02d}", f"Buyer {i:02d}", value_usd_nominal=float(i + 1) * 1e9,
+                              value_amount=float(i + 1) * 1e9) for i in range(20)])
+    frame = charts.value_by_year(many, "nominal")
+    assert frame["series"].nunique() == charts.MAX_BUYER_SERIES
+    others = frame[frame["buyer"].str.startswith("Other buyers")]
+    assert set(others["buyer"]) == {"Other buyers (9)"}
+    assert others["value_bn"].sum() == pytest.approx(sum(range(1, 10)))  # the nine smallest
+    assert frame["value_bn"].sum() == pytest.approx(sum(range(1, 21)))  # nothing lost

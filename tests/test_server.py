@@ -17,6 +17,22 @@ def test_a_query_that_runs_too_long_is_interrupted_with_a_clear_error(real_db):
         assert db.query(conn, "SELECT count(*) AS n FROM deals")["n"].iloc[0] > 0  # still usable
 
 
+def test_a_query_past_the_memory_limit_is_refused_with_a_clear_error(real_db, monkeypatch):
+    monkeypatch.setenv("S400_DUCKDB_MEMORY", "32MB")
+    with db.connect(real_db) as conn:
+        assert db.query(conn, "SELECT current_setting('memory_limit') AS m")["m"].iloc[0].startswith("30.5 MiB")
+        with pytest.raises(db.QueryTooLarge, match="more than the 32MB of memory"):
+            db.query(conn, "SELECT list(x) FROM range(50000000) t(x)")
+        assert db.query(conn, "SELECT count(*) AS n FROM deals")["n"].iloc[0] > 0  # still usable
+
+
+@pytest.mark.parametrize("value, expected", [("512MB", "512MB"), ("1.5 GiB", "1.5 GiB"), ("", "256MB"),
+                                             ("1GB'; SET x = '1", "256MB"), ("lots", "256MB")])
+def test_the_memory_limit_setting_accepts_only_a_size(monkeypatch, value, expected):
+    monkeypatch.setenv("S400_DUCKDB_MEMORY", value)
+    assert db.memory_limit() == expected
+
+
 def test_the_apps_connection_is_read_only_and_cannot_reach_files_or_change_settings(real_db, tmp_path):
     with db.connect(real_db) as conn:
         with pytest.raises(duckdb.Error):

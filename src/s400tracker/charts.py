@@ -59,10 +59,20 @@ def _present(value) -> bool:
     return value is not None and not (not isinstance(value, str) and pd.isna(value))
 
 
+HOVER_WIDTH = 70
+
+
+def _wrapped(text: str) -> list[str]:
+    # textwrap is the dear part of a timeline of thousands of marks; a short, plain line is
+    # already what it would return.
+    if len(text) <= HOVER_WIDTH and text.isprintable() and text == text.strip():
+        return [text]
+    return textwrap.wrap(text, HOVER_WIDTH) or [""]
+
+
 def _hover(*lines) -> str:
     """Plain-text hover: each data line wrapped and escaped, joined with plotly's <br>."""
-    wrapped = [part for line in lines if _present(line) and str(line) != ""
-               for part in textwrap.wrap(str(line), 70) or [""]]
+    wrapped = [part for line in lines if _present(line) and str(line) != "" for part in _wrapped(str(line))]
     return "<br>".join(_esc(part) for part in wrapped)
 
 
@@ -163,23 +173,23 @@ def _quantity(row) -> str | None:
     return f"Quantity: {row.quantity:g} {unit}"
 
 
-def _event_lanes(event: pd.Series, lanes: dict) -> list[str]:
+def _event_lanes(event, lanes: dict) -> list[str]:
     """The lanes an event belongs on: its deal's buyer, else every involved country with a lane."""
-    if _present(event["buyer_iso3"]) and event["buyer_iso3"] in lanes:
-        return [event["buyer_iso3"]]
-    codes = str(event["countries"]).split(";") if _present(event["countries"]) else []
+    if _present(event.buyer_iso3) and event.buyer_iso3 in lanes:
+        return [event.buyer_iso3]
+    codes = str(event.countries).split(";") if _present(event.countries) else []
     return [code.strip() for code in codes if code.strip() in lanes]
 
 
 def _event_marks(events: pd.DataFrame, lanes: dict) -> pd.DataFrame:
     rows = []
-    for _, e in events.iterrows():
-        group = e["type"] if e["type"] in EVENT_GROUPS else "other"
-        hover = _hover(e["title"], f"{e['type'].replace('_', ' ').capitalize()}: "
-                       f"{_precision_text(e['date'], e['date_precision'])}",
-                       f"Countries: {e['countries']}", f"Confidence: {e['confidence']}")
+    for e in events.itertuples(index=False):
+        group = e.type if e.type in EVENT_GROUPS else "other"
+        hover = _hover(e.title, f"{e.type.replace('_', ' ').capitalize()}: "
+                       f"{_precision_text(e.date, e.date_precision)}",
+                       f"Countries: {e.countries}", f"Confidence: {e.confidence}")
         # Events sit just above the lane line so they never hide a delivery on the same day.
-        rows += [dict(group=group, start=e["date_start"], precision=e["date_precision"],
+        rows += [dict(group=group, start=e.date_start, precision=e.date_precision,
                       y=lanes[iso][0] - 0.3, hover=hover) for iso in _event_lanes(e, lanes)]
     return pd.DataFrame(rows, columns=["group", "start", "precision", "y", "hover"])
 
@@ -409,12 +419,32 @@ def sankey_figure(flows: pd.DataFrame, value_label: str) -> go.Figure:
 VALUE_COLUMNS = ["year", "buyer", "currency", "value_bn", "series"]
 
 
+MAX_BUYER_SERIES = 12  # colours a reader can tell apart; the rest are summed as one
+
+
+def _largest_buyers(valued: pd.DataFrame) -> pd.Series:
+    """Each row's buyer, or "Other buyers (N)" beyond the MAX_BUYER_SERIES - 1 largest by value
+    in each currency: hundreds of stacked colours tell nobody anything."""
+    totals = valued.groupby(["currency", "buyer"])["value"].sum()
+    ranks = totals.groupby(level="currency").rank(method="first", ascending=False)
+    counts = totals.groupby(level="currency").size()
+    many = counts[counts > MAX_BUYER_SERIES].index
+    other = ranks[(ranks >= MAX_BUYER_SERIES) & ranks.index.get_level_values("currency").isin(many)]
+    if other.empty:
+        return valued["buyer"]
+    folded = other.groupby(level="currency").size()
+    label = {key: f"Other buyers ({folded[key[0]]})" for key in other.index}
+    keys = list(zip(valued["currency"], valued["buyer"]))
+    return pd.Series([label.get(key, key[1]) for key in keys], index=valued.index)
+
+
 def value_by_year(deals: pd.DataFrame, basis: str) -> pd.DataFrame:
     """Contract value (bn) by deal year, buyer and currency, for signed/delivering/delivered deals.
 
     Cancelled and merely prospective deals are excluded (nothing is owed); so are deals with
     no year or no value on the basis. 'original' keeps each currency apart (series
-    "Turkey · USD"); nominal and constant are USD and the series is the buyer.
+    "Turkey · USD"); nominal and constant are USD and the series is the buyer. Beyond
+    MAX_BUYER_SERIES buyers in a currency, the smaller ones are summed as "Other buyers (N)".
     """
     if basis == "original":
         value_col, currency = "value_amount", None
@@ -424,6 +454,7 @@ def value_by_year(deals: pd.DataFrame, basis: str) -> pd.DataFrame:
         return pd.DataFrame(columns=VALUE_COLUMNS)
     d = deals[deals["status"].isin(CONTRACTED) & deals[value_col].notna() & deals["year"].notna()]
     d = d.assign(value=d[value_col], currency=currency or d["value_currency"], year=d["year"].astype(int))
+    d = d.assign(buyer=_largest_buyers(d))
     g = d.groupby(["year", "buyer", "currency"], as_index=False)["value"].sum()
     g["value_bn"] = g["value"] / 1e9
     g["series"] = g["buyer"] + " · " + g["currency"] if basis == "original" else g["buyer"]

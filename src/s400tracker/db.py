@@ -4,6 +4,7 @@ Values always travel as bound parameters; identifiers come from the schema spec 
 """
 
 import os
+import re
 import threading
 from pathlib import Path
 from typing import NamedTuple
@@ -213,6 +214,9 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     if not Path(path).exists():
         raise FileNotFoundError(f"no database at {path}: run `python -m s400tracker build`")
     conn = duckdb.connect(":memory:")
+    # Without a limit DuckDB may take 80% of the machine's memory for one query's hash tables;
+    # a server with many sessions must stay within its own share.
+    conn.execute(f"SET memory_limit = '{memory_limit()}'")
     # ATTACH takes no bound parameters; the path is the operator's configuration, quoted as a literal.
     literal = "'" + str(Path(path).resolve()).replace("'", "''") + "'"
     conn.execute(f"ATTACH {literal} AS {CATALOG} (READ_ONLY)")
@@ -222,8 +226,26 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return conn
 
 
-class QueryTimeout(Exception):
+class QueryRefused(Exception):
+    """A query went past one of the limits the app sets (time or memory) and was stopped."""
+
+
+class QueryTimeout(QueryRefused):
     """A query ran longer than its time limit and was interrupted."""
+
+
+class QueryTooLarge(QueryRefused):
+    """A query needed more memory than the app's limit allows."""
+
+
+MEMORY_LIMIT = re.compile(r"\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|KiB|MiB|GiB)")
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the app's connections: ``$S400_DUCKDB_MEMORY`` (e.g. '512MB');
+    256MB when unset or not a size (it is written into a SET statement, so only a size passes)."""
+    value = os.environ.get("S400_DUCKDB_MEMORY", "").strip()
+    return value if MEMORY_LIMIT.fullmatch(value) else "256MB"
 
 
 def query_timeout() -> float:
@@ -239,7 +261,8 @@ def query(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
     """Run one query on its own cursor with bound parameters and return a DataFrame.
 
     A query still running after ``timeout`` seconds (default ``query_timeout()``) is interrupted
-    and QueryTimeout raised, so a page never hangs on one.
+    and QueryTimeout raised, so a page never hangs on one; one that needs more memory than
+    ``memory_limit()`` raises QueryTooLarge.
     """
     limit = query_timeout() if timeout is None else timeout
     with conn.cursor() as cursor:
@@ -250,6 +273,8 @@ def query(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
             return cursor.execute(sql, params or {}).df()
         except duckdb.InterruptException:
             raise QueryTimeout(f"the query took longer than {limit:g} s and was stopped") from None
+        except duckdb.OutOfMemoryException:
+            raise QueryTooLarge(f"the query needed more than the {memory_limit()} of memory allowed") from None
         finally:
             timer.cancel()
 

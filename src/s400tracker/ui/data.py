@@ -47,17 +47,17 @@ def load(query: str, filters: Filters, key: str, **options) -> pd.DataFrame:
 
 
 def frame(query: str, filters: Filters, **options) -> pd.DataFrame:
-    """The cached result of a named filtered query; a query that runs too long stops the page
-    with a message instead of hanging it."""
+    """The cached result of a named filtered query; a query that runs too long or needs too
+    much memory stops the page with a message instead of hanging or crashing it."""
     try:
         return load(query, filters, database_key(), **options)
-    except db.QueryTimeout as error:
-        stop_for_timeout(error)
+    except db.QueryRefused as error:
+        stop_for_refused(error)
 
 
-def stop_for_timeout(error: db.QueryTimeout) -> None:
-    """Stop the page with a message saying its view took too long, instead of hanging it."""
-    st.error(f"This view took too long to compute ({error}). Narrow the filters and try again.",
+def stop_for_refused(error: db.QueryRefused) -> None:
+    """Stop the page with a message saying its view could not be computed within the limits."""
+    st.error(f"This view could not be computed ({error}). Narrow the filters and try again.",
              icon=":material/timer_off:")
     st.stop()
 
@@ -73,7 +73,7 @@ def _disputes(filters: Filters, record_type: str | None, key: str):
 def disputes(filters: Filters) -> pd.DataFrame:
     """Every disputed field in view, preferred beside competing values (cached: computing it
     from the claims was a tenth of a busy server's time)."""
-    frame("claims", filters)  # a query that runs too long stops the page here, with its message
+    frame("claims", filters)  # a query past its limits stops the page here, with its message
     return _disputes(filters, None, database_key())
 
 

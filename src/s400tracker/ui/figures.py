@@ -64,5 +64,5 @@ def figure(name: str, view: Filters) -> tuple[go.Figure | None, str | None]:
     of the pages' charts: timeline, cumulative, money_flows, value_by_year."""
     try:
         return _built(name, view, data.database_key())
-    except db.QueryTimeout as error:
-        data.stop_for_timeout(error)
+    except db.QueryRefused as error:
+        data.stop_for_refused(error)
