@@ -34,7 +34,8 @@ class _SerialisedDeck:
 # under load) and per content (a new view often draws the same statuses and arcs, e.g. a
 # narrower year range, and serialising the outlines is the dear part).
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
-def _deck_for_view(filters: Filters, selected_iso3: str | None, key: str) -> tuple[str, str | None]:
+def deck_for_view(filters: Filters, selected_iso3: str | None, key: str) -> tuple[str, str | None]:
+    """(deck JSON, note on arcs left out) of the view's map, cached per view and database build."""
     status, pairs = data.load("country_status", filters, key), data.load("deal_pairs", filters, key)
     arcs, note = maps.largest_arcs(maps.arcs_frame(pairs))
     return _deck_json(status, arcs, selected_iso3), note
@@ -51,7 +52,7 @@ def operators_map(view: Filters, key: str, height: int, selected_iso3: str | Non
     """Draw the map of the view's operators and arcs; return the ISO3 code of the country clicked
     in this run, if any."""
     data.frame("country_status", view), data.frame("deal_pairs", view)  # a slow query stops here, with its message
-    spec, note = _deck_for_view(view, selected_iso3, data.database_key())
+    spec, note = deck_for_view(view, selected_iso3, data.database_key())
     deck = _SerialisedDeck(spec, dict(maps.TOOLTIP))
     event = st.pydeck_chart(deck, height=height, key=key, on_select="rerun", selection_mode="single-object")
     if note:
