@@ -28,10 +28,11 @@ test: $(DB)
 	$(BIN)/python -m pytest
 
 # 20 sessions for 60 s changing filters and downloading, driven over Streamlit's websocket
-# protocol (the server's figures) and in Chromium (the browsers'), and 10 readers while an
-# import commits; prints the figures (also written to test-artifacts/*.md).
+# protocol (the server's figures), 5 Chromium tabs doing the same (real rendering and
+# downloads), and 10 readers while an import commits; prints the figures (also written to
+# test-artifacts/*.md).
 loadtest: $(DB)
-	S400_LOAD_SESSIONS=20 S400_LOAD_SECONDS=60 S400_LOAD_READERS=10 \
+	S400_LOAD_SESSIONS=20 S400_LOAD_BROWSERS=5 S400_LOAD_SECONDS=60 S400_LOAD_READERS=10 \
 	  $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_load_protocol.py tests/browser/test_load.py
 
 # The hostile-link fuzz at full strength: 1,000 generated links per page (CI runs 40).

@@ -342,3 +342,12 @@ def test_value_by_year_sums_buyers_beyond_the_largest_as_others():
     assert set(others["buyer"]) == {"Other buyers (9)"}
     assert others["value_bn"].sum() == pytest.approx(sum(range(1, 10)))  # the nine smallest
     assert frame["value_bn"].sum() == pytest.approx(sum(range(1, 21)))  # nothing lost
+
+
+def test_money_flows_fold_buyers_beyond_the_largest_into_one_node():
+    many = deals_frame(*[deal(f"D{i}", f"B{i:02d}", f"Buyer {i:02d}", value_usd_nominal=float(i + 1) * 1e9)
+                         for i in range(20)])
+    flows = charts.money_flows(many, pd.DataFrame(), "nominal")
+    buyers = set(flows.loc[flows["target"] == charts.PAYMENT_LABELS["balance"], "source"])
+    assert len(buyers) == charts.MAX_BUYER_SERIES and "Other buyers (9)" in buyers
+    assert flows.loc[flows["source"] == "Other buyers (9)", "value"].sum() == pytest.approx(sum(range(1, 10)) * 1e9)

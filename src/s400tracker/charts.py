@@ -358,6 +358,7 @@ def money_flows(deals: pd.DataFrame, payments: pd.DataFrame, basis: str) -> pd.D
     "Balance (terms not public)". basis 'original' is not summable across currencies and
     uses nominal USD: the caller must say so. kind is the payment kind (or 'balance').
     A row with no deal_id stands for deals without payments, summed (queries.money_deals).
+    Beyond MAX_BUYER_SERIES buyers, the smaller ones are one node, "Other buyers (N)".
     """
     deal_col, pay_col = _usd_columns(basis)
     columns = ["source", "target", "value", "kind"]
@@ -370,6 +371,7 @@ def money_flows(deals: pd.DataFrame, payments: pd.DataFrame, basis: str) -> pd.D
     pays = payments if not _empty(payments) else pd.DataFrame(columns=["deal_id", "kind", "date_start", pay_col])
     shares = _shares(eligible, pays, pay_col).merge(
         eligible[["position", "buyer", "seller", "manufacturer"]], on="position", how="left", sort=False)
+    shares = shares.assign(buyer=_largest_buyers(shares.assign(currency="USD", value=shares["amount"])))
     exporter = shares["seller"].where(shares["seller"].notna(), "Exporter not stated")
     maker = shares["manufacturer"].where(shares["manufacturer"].notna(), "Manufacturer not stated")
     label = shares["kind"].map(PAYMENT_LABELS).fillna(PAYMENT_LABELS["other"])
