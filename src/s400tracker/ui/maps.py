@@ -33,7 +33,7 @@ class _SerialisedDeck:
 # The deck is cached twice: per view (no frame to hash on a repeated view, the common case
 # under load) and per content (a new view often draws the same statuses and arcs, e.g. a
 # narrower year range, and serialising the outlines is the dear part).
-@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600)  # ~0.2 MB of JSON each
 def deck_for_view(filters: Filters, selected_iso3: str | None, key: str) -> tuple[str, str | None]:
     """(deck JSON, note on arcs left out) of the view's map, cached per view and database build."""
     status, pairs = data.load("country_status", filters, key), data.load("deal_pairs", filters, key)
@@ -41,7 +41,7 @@ def deck_for_view(filters: Filters, selected_iso3: str | None, key: str) -> tupl
     return _deck_json(status, arcs, selected_iso3), note
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=600)
 def _deck_json(status: pd.DataFrame, arcs: pd.DataFrame, selected_iso3: str | None) -> str:
     features = maps.status_features(data.outlines(), status)
     spec = maps.operators_deck(features, arcs, selected_iso3).to_json()
