@@ -16,6 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .schema import CONTRACTED
+
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 STATUS_COLOURS = {"interest": "#F0E442", "negotiating": "#E69F00", "signed": "#56B4E9",
                   "delivering": "#0072B2", "delivered": "#009E73", "cancelled": "#999999"}
@@ -32,7 +34,6 @@ EVENT_GROUPS = {"other": ("Other event", "circle"), "sanctions": ("Sanctions", "
 PAYMENT_LABELS = {"advance": "Advance payment", "instalment": "Instalment",
                   "state_loan": "State loan", "final_payment": "Final payment",
                   "other": "Other payment", "balance": "Balance (terms not public)"}
-CONTRACTED = ("signed", "delivering", "delivered")  # deals whose value is actually owed
 COARSE = ("month", "year")
 _PERIOD_END = {"month": pd.offsets.MonthEnd(0), "year": pd.offsets.YearEnd(0)}  # rolls forward
 _USD_COLUMNS = {"nominal": ("value_usd_nominal", "usd_nominal"),

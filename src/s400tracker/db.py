@@ -216,7 +216,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect(":memory:")
     # Without a limit DuckDB may take 80% of the machine's memory for one query's hash tables;
     # a server with many sessions must stay within its own share.
-    conn.execute(f"SET memory_limit = '{memory_limit()}'")
+    conn.execute("SET memory_limit = $limit", {"limit": memory_limit()})
     # ATTACH takes no bound parameters; the path is the operator's configuration, quoted as a literal.
     literal = "'" + str(Path(path).resolve()).replace("'", "''") + "'"
     conn.execute(f"ATTACH {literal} AS {CATALOG} (READ_ONLY)")
@@ -243,7 +243,7 @@ MEMORY_LIMIT = re.compile(r"\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|KiB|MiB|GiB)")
 
 def memory_limit() -> str:
     """DuckDB's memory limit for the app's connections: ``$S400_DUCKDB_MEMORY`` (e.g. '512MB');
-    256MB when unset or not a size (it is written into a SET statement, so only a size passes)."""
+    256MB when unset or not a size (a typo must not stop the app from opening its database)."""
     value = os.environ.get("S400_DUCKDB_MEMORY", "").strip()
     return value if MEMORY_LIMIT.fullmatch(value) else "256MB"
 

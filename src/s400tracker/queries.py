@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import db
 from .filters import Filters
-from .schema import TABLES
+from .schema import CONTRACTED, TABLES
 
 
 def _partial(column: str) -> str:
@@ -34,6 +34,7 @@ RECORD_CONFIDENCE = ("(len($confidences::VARCHAR[]) = 0 OR list_contains($confid
                      " AND (len($origins::VARCHAR[]) = 0 OR list_contains($origins::VARCHAR[], {alias}.origin))")
 YEAR_FILTER = "($year_from IS NULL OR {year} BETWEEN $year_from AND $year_to)"
 DEAL_YEAR = "coalesce(year(d.signed_date), year(d.announced_date))"
+IS_CONTRACTED = "d.status IN (" + ", ".join(f"'{status}'" for status in CONTRACTED) + ")"  # fixed text
 # An event is in view if its deal is, or (no deal) one of its countries is a chosen buyer or supplier.
 EVENT_FILTER = f"""
     CASE WHEN d.deal_id IS NOT NULL THEN {DEAL_FILTER}
@@ -186,6 +187,9 @@ def record_counts(conn, filters: Filters) -> pd.DataFrame:
     return _run(conn, sql, filters)
 
 
+# A source as every table of sources shows it (alias s).
+SOURCE_COLUMNS = (f"s.source_id, s.url, s.title, s.publisher, {_partial('s.published_date')} AS published_date, "
+                  "strftime(s.accessed_date, '%Y-%m-%d') AS accessed_date, s.origin, s.import_id")
 SUPPORTS_SHOWN = 20  # records named per source on screen; the CSV names every one
 
 
@@ -208,8 +212,7 @@ def sources(conn, filters: Filters, limit: int | None = None, supports_shown: in
               QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY record_type, record_id)
                       <= coalesce($supports_shown, 9223372036854775807))
         GROUP BY source_id)
-    SELECT s.source_id, s.url, s.title, s.publisher, {_partial('s.published_date')} AS published_date,
-           strftime(s.accessed_date, '%Y-%m-%d') AS accessed_date, s.origin, s.import_id, n.records,
+    SELECT {SOURCE_COLUMNS}, n.records,
            array_to_string(k.keys, '; ')
              || CASE WHEN n.records > len(k.keys) THEN ' … and ' || (n.records - len(k.keys)) || ' more'
                      ELSE '' END AS supports,
@@ -223,9 +226,7 @@ def record_sources(conn, record_type: str, record_ids: list[str]) -> pd.DataFram
     """The sources of the given records of one type (deal, delivery, payment, event): the
     selection's sources, with each source's records among those asked for."""
     sql = f"""
-    SELECT s.source_id, s.url, s.title, s.publisher, {_partial('s.published_date')} AS published_date,
-           strftime(s.accessed_date, '%Y-%m-%d') AS accessed_date, s.origin, s.import_id,
-           count(DISTINCT c.record_id) AS records,
+    SELECT {SOURCE_COLUMNS}, count(DISTINCT c.record_id) AS records,
            string_agg(DISTINCT c.record_type || ' ' || c.record_id, '; '
                       ORDER BY c.record_type || ' ' || c.record_id) AS supports
     FROM citations c JOIN sources s USING (source_id)
@@ -306,7 +307,7 @@ def deal_years(conn, filters: Filters) -> pd.DataFrame:
            sum(d.value_amount) AS value_amount, sum(usd.usd_nominal) AS value_usd_nominal,
            sum(usd.usd_constant) AS value_usd_constant
     FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 LEFT JOIN usd ON usd.record_id = d.deal_id
-    WHERE {DEALS_WHERE} AND d.status IN ('signed', 'delivering', 'delivered')
+    WHERE {DEALS_WHERE} AND {IS_CONTRACTED}
     GROUP BY ALL ORDER BY year, buyer, d.value_currency, d.status"""
     return _run(conn, sql, filters)
 
@@ -327,7 +328,7 @@ def money_deals(conn, filters: Filters) -> pd.DataFrame:
         LEFT JOIN organizations seller ON seller.org_id = d.seller_org_id
         LEFT JOIN organizations maker ON maker.org_id = sy.manufacturer_org_id
         JOIN usd ON usd.record_id = d.deal_id LEFT JOIN paid ON paid.deal_id = d.deal_id
-        WHERE {DEALS_WHERE} AND d.status IN ('signed', 'delivering', 'delivered')
+        WHERE {DEALS_WHERE} AND {IS_CONTRACTED}
           AND (usd.usd_nominal > 0 OR usd.usd_constant > 0))
     SELECT deal_id, buyer, seller, manufacturer, any_value(status) AS status,
            sum(nominal) AS value_usd_nominal, sum(constant) AS value_usd_constant

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 CONFIDENCE = ("confirmed", "reported", "unconfirmed")
 PRECISION = ("day", "month", "year")
 DEAL_STATUS = ("interest", "negotiating", "signed", "delivering", "delivered", "cancelled")
+CONTRACTED = ("signed", "delivering", "delivered")  # deals whose value is actually owed
 OPERATOR_STATUS = ("operator", "on order", "negotiating", "interest", "declined")
 UNIT = ("regiment", "regiment_set", "battalion", "division", "battery", "squadron",
         "fire_unit", "launcher", "missile", "system", "batch", "component")

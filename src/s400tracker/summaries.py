@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-CONTRACTED = ("signed", "delivering", "delivered")
+from .schema import CONTRACTED
+
 
 
 def units_delivered(deliveries: pd.DataFrame) -> pd.Series:

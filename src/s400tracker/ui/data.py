@@ -49,17 +49,18 @@ def load(query: str, filters: Filters, key: str, **options) -> pd.DataFrame:
 def frame(query: str, filters: Filters, **options) -> pd.DataFrame:
     """The cached result of a named filtered query; a query that runs too long or needs too
     much memory stops the page with a message instead of hanging or crashing it."""
+    return guarded(load, query, filters, database_key(), **options)
+
+
+def guarded(compute: Callable, *args, **kwargs):
+    """``compute(*args, **kwargs)``, or, when a query in it goes past its time or memory limit,
+    the page stopped with a message saying the view could not be computed."""
     try:
-        return load(query, filters, database_key(), **options)
+        return compute(*args, **kwargs)
     except db.QueryRefused as error:
-        stop_for_refused(error)
-
-
-def stop_for_refused(error: db.QueryRefused) -> None:
-    """Stop the page with a message saying its view could not be computed within the limits."""
-    st.error(f"This view could not be computed ({error}). Narrow the filters and try again.",
-             icon=":material/timer_off:")
-    st.stop()
+        st.error(f"This view could not be computed ({error}). Narrow the filters and try again.",
+                 icon=":material/timer_off:")
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
@@ -73,14 +74,12 @@ def _disputes(filters: Filters, record_type: str | None, key: str):
 def disputes(filters: Filters) -> pd.DataFrame:
     """Every disputed field in view, preferred beside competing values (cached: computing it
     from the claims was a tenth of a busy server's time)."""
-    frame("claims", filters)  # a query past its limits stops the page here, with its message
-    return _disputes(filters, None, database_key())
+    return guarded(_disputes, filters, None, database_key())
 
 
 def dispute_notes(filters: Filters, record_type: str) -> dict[str, str]:
     """record_id -> its disputed fields in words, for the records of one type in view (cached)."""
-    frame("claims", filters)
-    return _disputes(filters, record_type, database_key())
+    return guarded(_disputes, filters, record_type, database_key())
 
 
 def record_counts(filters: Filters) -> dict[str, int]:

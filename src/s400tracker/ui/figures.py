@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import charts, db
+from .. import charts
 from ..filters import Filters
 from . import data
 
@@ -64,7 +64,4 @@ def _built(name: str, view: Filters, key: str):
 def figure(name: str, view: Filters) -> tuple[go.Figure | None, str | None]:
     """(figure or None when there is nothing to draw, note on how it was drawn or None) for one
     of the pages' charts: timeline, cumulative, money_flows, value_by_year."""
-    try:
-        return _built(name, view, data.database_key())
-    except db.QueryRefused as error:
-        data.stop_for_refused(error)
+    return data.guarded(_built, name, view, data.database_key())

@@ -51,8 +51,7 @@ def _deck_json(status: pd.DataFrame, arcs: pd.DataFrame, selected_iso3: str | No
 def operators_map(view: Filters, key: str, height: int, selected_iso3: str | None = None) -> str | None:
     """Draw the map of the view's operators and arcs; return the ISO3 code of the country clicked
     in this run, if any."""
-    data.frame("country_status", view), data.frame("deal_pairs", view)  # a slow query stops here, with its message
-    spec, note = deck_for_view(view, selected_iso3, data.database_key())
+    spec, note = data.guarded(deck_for_view, view, selected_iso3, data.database_key())
     deck = _SerialisedDeck(spec, dict(maps.TOOLTIP))
     event = st.pydeck_chart(deck, height=height, key=key, on_select="rerun", selection_mode="single-object")
     if note:

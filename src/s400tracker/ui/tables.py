@@ -24,11 +24,6 @@ class TableRows:
         """A table of a frame already in memory (first MAX_ROWS_SHOWN rows on screen)."""
         return cls(frame.head(MAX_ROWS_SHOWN), len(frame), lambda: frame)
 
-    def where(self, keep: pd.Series) -> "TableRows":
-        """The same table restricted to the rows on screen that ``keep`` marks."""
-        rows = self.shown[keep]
-        return TableRows(rows, len(rows), lambda: rows)
-
 
 def data_table(rows: TableRows, key: str, to_csv: Callable[[pd.DataFrame], bytes], file_name: str,
                columns: list[str] | None = None, column_config: dict | None = None) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from streamlit import runtime
 from ..filters import Filters
 
 LOGGER = logging.getLogger(__name__)
-FIRST_PAGE = ("deal_pairs", "delivered_units", "country_status", "record_counts")
+FIRST_PAGE = ("deal_pairs", "delivered_units", "country_status")
 
 
 def warm_default_view(wait_for_runtime: float = 30.0) -> None:
