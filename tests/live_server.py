@@ -10,8 +10,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,12 +27,42 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+@dataclass
+class LiveServer:
+    """A running server: its URL, its process and what it has printed so far."""
+
+    url: str
+    process: subprocess.Popen
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def wait_for_output(self, text: str, after: int = 0, timeout: float = 120) -> str | None:
+        """The first line from line ``after`` on that contains ``text``, once printed; None if
+        none is within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = next((line for line in self.output[after:] if text in line), None)
+            if found:
+                return found
+            time.sleep(0.2)  # a poll for a log line, not a fixed wait
+        return None
+
+    def _read_output(self) -> None:
+        for line in self.process.stdout:  # read all along, or a full pipe would stall the server
+            self.output.append(line)
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen, output: list[str] | None = None,
+                       timeout: float = 60) -> None:
     """Poll Streamlit's health endpoint until it answers; raise if the server dies or never does."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"server exited with {server.returncode}: {server.stdout.read()}")
+            printed = "".join(output) if output is not None else server.stdout.read()
+            raise RuntimeError(f"server exited with {server.returncode}: {printed}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
@@ -43,23 +75,24 @@ def wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60) 
 @contextlib.contextmanager
 def running_server(db_path: Path, **env_vars: str):
     """Start the real app as `make run` does, on a free port; yield its URL; stop it afterwards."""
-    with server_process(db_path, **env_vars) as (url, _):
-        yield url
+    with server_process(db_path, **env_vars) as server:
+        yield server.url
 
 
 @contextlib.contextmanager
 def server_process(db_path: Path, **env_vars: str):
-    """Start the real app on a free port; yield (URL, process) and stop it afterwards."""
+    """Start the real app on a free port; yield it as a LiveServer and stop it afterwards."""
     port = free_port()
     env = {**os.environ, "S400_DB": str(db_path), **env_vars}
     env.pop("S400_ADMIN_PASSWORD", None) if "S400_ADMIN_PASSWORD" not in env_vars else None
     server = subprocess.Popen(
         [sys.executable, "-m", "s400tracker", "serve", "--port", str(port), "--address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
+    live = LiveServer(f"http://127.0.0.1:{port}", server)
+    threading.Thread(target=live._read_output, name="server-output", daemon=True).start()
     try:
-        wait_until_healthy(url, server)
-        yield url, server
+        wait_until_healthy(live.url, server, live.output)
+        yield live
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -95,9 +95,9 @@ def needs_chromium():
 def test_concurrent_sessions_change_filters_and_download_without_errors(real_db, tmp_path):
     path = tmp_path / "s400.duckdb"
     path.write_bytes(real_db.read_bytes())
-    with server_process(path) as (url, server):
+    with server_process(path) as server:
         start_mb = rss_mb(server.pid)
-        report = run_async(run_users(url, server.pid))
+        report = run_async(run_users(server.url, server.pid))
         end_mb = settled_rss_mb(server.pid)
     reruns = sorted(report["reruns"])
     p95 = reruns[int(0.95 * (len(reruns) - 1))] if reruns else float("nan")
@@ -151,7 +151,8 @@ async def readers_and_a_writer(url: str, db_path: Path) -> dict:
 def test_readers_never_see_a_half_written_import_and_see_the_new_version_once_it_lands(real_db, tmp_path):
     path = tmp_path / "s400.duckdb"
     path.write_bytes(real_db.read_bytes())
-    with server_process(path) as (url, _):
+    with server_process(path) as server:
+        url = server.url
         report = run_async(readers_and_a_writer(url, path))
     write_figures("writer-among-readers", [
         f"# Writer among readers: {READERS} readers, one SIPRI import committed",

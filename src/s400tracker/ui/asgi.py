@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from s400tracker import health  # absolute: the server imports this file by path
 from s400tracker.ui.media import keep_generated_downloads
-from s400tracker.ui.warmup import warm_on_start
+from s400tracker.ui.idle import housekeeping
 
 APP = Path(__file__).resolve().parents[3] / "app.py"
 
@@ -21,4 +21,4 @@ async def healthz(request) -> JSONResponse:
 
 
 keep_generated_downloads()
-app = st.App(str(APP), lifespan=warm_on_start, routes=[Route("/healthz", healthz, methods=["GET"])])
+app = st.App(str(APP), lifespan=housekeeping, routes=[Route("/healthz", healthz, methods=["GET"])])

@@ -61,6 +61,11 @@ def _built(name: str, view: Filters, key: str):
     return BUILDERS[name](lambda query: data.load(query, view, key), view)
 
 
+def forget_figures() -> None:
+    """Drop every cached figure (the idle release does, once the users have gone)."""
+    _built.clear()
+
+
 def figure(name: str, view: Filters) -> tuple[go.Figure | None, str | None]:
     """(figure or None when there is nothing to draw, note on how it was drawn or None) for one
     of the pages' charts: timeline, cumulative, money_flows, value_by_year."""

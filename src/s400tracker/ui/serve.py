@@ -7,12 +7,17 @@ Why not plain ``streamlit run app.py``: with a ``pages/`` folder beside app.py, 
 such as /timeline?buyer=TUR opens with a spurious "Page not found" dialog (the page itself
 renders, via app.py's st.navigation). Declaring navigation mode before any session starts
 removes the dialog. A browser test opens a deep link as a fresh server's first request.
+
+Before the server starts, glibc's malloc is held to two arenas (see ``allocator.cap_arenas``).
 """
 
-import sys
+import logging
 from pathlib import Path
 
+from . import allocator
+
 ASGI = Path(__file__).resolve().parent / "asgi.py"
+LOGGER = logging.getLogger(__name__)
 
 
 def serve(port: int, address: str | None = None) -> int:
@@ -21,6 +26,8 @@ def serve(port: int, address: str | None = None) -> int:
     from streamlit.web import cli as streamlit_cli
 
     PagesManager.uses_pages_directory = False  # app.py uses st.navigation, never the legacy mode
+    if not allocator.cap_arenas():
+        LOGGER.info("malloc arenas not capped: this C library has no mallopt")
     args = ["run", str(ASGI), "--server.port", str(port), "--server.headless", "true"]
     if address:
         args += ["--server.address", address]

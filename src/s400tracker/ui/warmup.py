@@ -7,11 +7,8 @@ start-up, that work overlaps the browser's; a failure here is only a missed head
 page itself reports any real problem with the database).
 """
 
-import contextlib
 import logging
-import threading
 import time
-from collections.abc import AsyncIterator
 
 from streamlit import runtime
 
@@ -41,10 +38,3 @@ def warm_default_view(wait_for_runtime: float = 30.0) -> None:
         maps.deck_for_view(view, None, key)
     except Exception as error:  # noqa: BLE001 - any failure only costs the head start; the page reports it
         LOGGER.warning("cache warm-up skipped: %s", error)
-
-
-@contextlib.asynccontextmanager
-async def warm_on_start(app) -> AsyncIterator[None]:
-    """st.App lifespan: start warming in the background and serve at once."""
-    threading.Thread(target=warm_default_view, name="s400-warm-up", daemon=True).start()
-    yield
