@@ -16,6 +16,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from s400tracker.ui.allocator import resident_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "test-artifacts"
 
@@ -99,11 +101,8 @@ def server_process(db_path: Path, **env_vars: str):
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process, from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory of a process in MB (Linux), as the server itself reports it."""
+    return resident_mb(pid) or float("nan")
 
 
 def settled_rss_mb(pid: int, timeout: float = 15) -> float:

@@ -5,7 +5,6 @@ import pandas as pd
 from .schema import CONTRACTED
 
 
-
 def units_delivered(deliveries: pd.DataFrame) -> pd.Series:
     """Actual delivered quantity per unit (batches only; units are never added across types)."""
     actual = deliveries[~deliveries["planned"].astype(bool) & (deliveries["basis"] == "batch")]

@@ -5,6 +5,7 @@ glibc only (Debian, the Docker images); elsewhere each function reports that it 
 
 import ctypes
 import ctypes.util
+import functools
 import os
 from pathlib import Path
 
@@ -12,6 +13,7 @@ MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # glibc's <malloc.h> option number for mallopt
 
 
+@functools.cache  # find_library runs `ldconfig -p` in a subprocess: once is enough
 def _libc():
     """The C library, or None where ctypes cannot load it."""
     try:

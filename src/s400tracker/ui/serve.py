@@ -11,13 +11,11 @@ removes the dialog. A browser test opens a deep link as a fresh server's first r
 Before the server starts, glibc's malloc is held to two arenas (see ``allocator.cap_arenas``).
 """
 
-import logging
 from pathlib import Path
 
 from . import allocator
 
 ASGI = Path(__file__).resolve().parent / "asgi.py"
-LOGGER = logging.getLogger(__name__)
 
 
 def serve(port: int, address: str | None = None) -> int:
@@ -26,8 +24,7 @@ def serve(port: int, address: str | None = None) -> int:
     from streamlit.web import cli as streamlit_cli
 
     PagesManager.uses_pages_directory = False  # app.py uses st.navigation, never the legacy mode
-    if not allocator.cap_arenas():
-        LOGGER.info("malloc arenas not capped: this C library has no mallopt")
+    allocator.cap_arenas()  # before any thread starts; a no-op off glibc
     args = ["run", str(ASGI), "--server.port", str(port), "--server.headless", "true"]
     if address:
         args += ["--server.address", address]

@@ -13,6 +13,7 @@ import time
 from streamlit import runtime
 
 from ..filters import Filters
+from . import data, maps
 
 LOGGER = logging.getLogger(__name__)
 FIRST_PAGE = ("deal_pairs", "delivered_units", "country_status")
@@ -28,8 +29,6 @@ def warm_default_view(wait_for_runtime: float = 30.0) -> None:
             return
         time.sleep(0.05)  # a poll for the runtime's start, not a fixed wait
     try:
-        # Imported only now: the cached functions they declare want the runtime to exist.
-        from . import data, maps
         view, key = Filters(), data.database_key()
         data.outlines()
         for query in FIRST_PAGE:
