@@ -26,7 +26,7 @@ PAGES = [
 st.set_page_config(page_title="S-400 Deal Tracker", page_icon=str(ICON), layout="wide")
 open_database()
 page = st.navigation(PAGES, position="top")
-view = filters.sidebar(show_basis=page.url_path == "money")
+view = filters.sidebar(page.url_path)
 downloads.bundle_button(view)
 filters.link_warnings()
 page.run()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from s400tracker import config, importing
+from s400tracker import config, importing, queries
 from s400tracker.importers import claims_form
 from s400tracker.ui import admin, layout
-from s400tracker.ui.data import frame_static
+from s400tracker.ui.data import static
 from s400tracker.ui.importing import claim_inputs, commit_section, show_plan, staged_claims
 
 layout.page_header("Import", "Add your own records beside the curated data: a SIPRI trade-register export, "
@@ -42,7 +42,7 @@ with claim_tab:
             commit_section(db_path, data, claims_form.FILE_NAME, "claim", key="claim_commit")
 
 with history_tab:
-    history = frame_static("imports")
+    history = static(queries.imports)
     if history.empty:
         st.caption("Nothing has been imported into this database yet.")
     else:

@@ -4,16 +4,16 @@ from dataclasses import replace
 
 import streamlit as st
 
-from s400tracker import maps
+from s400tracker import aggregates, maps, queries
 from s400tracker.text import md_escape
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import dispute_notes, frame, table
+from s400tracker.ui.data import dispute_notes, load, table
 from s400tracker.ui.maps import operators_map
 
 layout.page_header("Operators map", "Countries filled by operator status; arcs run from supplier to buyer, "
                    "wider for larger contracts. Click a country to list its deals, deliveries, events and sources.")
 view = filters.current()
-pairs, status = frame("deal_pairs", view), frame("country_status", view)
+pairs, status = load(aggregates.deal_pairs, view), load(aggregates.country_status, view)
 
 if status.empty:
     layout.empty_state("countries")
@@ -44,12 +44,12 @@ if country:
     # with no deal, as an involved country).
     country_view = replace(view, buyers=(country,))
     st.subheader("Deals")
-    records.disputed_table("deals", table("deals", country_view), dispute_notes(country_view, "deal"),
+    records.disputed_table("deals", table(queries.deals, country_view), dispute_notes(country_view, "deal"),
                            key="map_deals")
     st.subheader("Deliveries")
-    records.disputed_table("deliveries", table("deliveries", country_view),
+    records.disputed_table("deliveries", table(queries.deliveries, country_view),
                            dispute_notes(country_view, "delivery"), key="map_deliveries")
     st.subheader("Events")
-    records.events_table(table("events", country_view), key="map_events")
+    records.events_table(table(queries.events, country_view), key="map_events")
     st.subheader("Sources")
-    records.sources_table(table("sources", country_view), key="map_sources")
+    records.sources_table(table(queries.sources, country_view, supports_shown=queries.SUPPORTS_SHOWN), key="map_sources")

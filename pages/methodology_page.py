@@ -4,10 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from s400tracker import export
+from s400tracker import export, queries
 from s400tracker.schema import CONFIDENCE, DEAL_STATUS, OPERATOR_STATUS
 from s400tracker.ui import filters, layout
-from s400tracker.ui.data import frame_static, version
+from s400tracker.ui.data import static, version
 
 layout.page_header("Methodology", "How the data is built and what its words mean.")
 info = version()
@@ -62,7 +62,7 @@ as "more than" or "about". The build converts each figure:
   months of 2022). No rouble rate is published for 2024 here, so a 2024 RUB figure has no USD value.
 - SIPRI's trend-indicator values (TIV) measure volume, not money, and are never added to contract values.
 """)
-stored = frame_static("table_row_counts").set_index("table")["rows"]
+stored = static(queries.table_row_counts).set_index("table")["rows"]
 st.caption(f"{stored['conversions']:,} money figures in the data are converted this way; the Money page "
            "shows each conversion under the current filters.")
 

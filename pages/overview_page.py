@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from s400tracker import maps, summaries
+from s400tracker import aggregates, maps, queries, summaries
 from s400tracker.charts import format_money
 from s400tracker.ui import filters, layout
-from s400tracker.ui.data import frame
+from s400tracker.ui.data import load
 from s400tracker.ui.maps import operators_map
 
 layout.page_header("S-400 Deal Tracker", "Who operates or has ordered Russia's S-400, when it arrived, "
@@ -13,7 +13,8 @@ layout.page_header("S-400 Deal Tracker", "Who operates or has ordered Russia's S
 st.caption(layout.version_line())
 view = filters.current()
 # Deals summed per country pair and deliveries per unit, in SQL: never a row per record.
-pairs, deliveries, status = frame("deal_pairs", view), frame("delivered_units", view), frame("country_status", view)
+pairs, deliveries = load(aggregates.deal_pairs, view), load(aggregates.delivered_units, view)
+status = load(aggregates.country_status, view)
 figures = summaries.headline(pairs, deliveries, status)
 
 operators, ordered, value, units = st.columns(4)
@@ -39,7 +40,7 @@ with left:
                  query_params=view.to_query())
 with right:
     st.subheader("Latest events")
-    events = frame("events", view, limit=6)
+    events = load(queries.events, view, limit=6)
     if events.empty:
         layout.empty_state("events")
     for event in events.itertuples():

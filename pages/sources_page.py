@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from s400tracker import export
+from s400tracker import export, queries
 from s400tracker.text import md_escape, safe_url
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import disputes, frame, table
+from s400tracker.ui.data import disputes, load, table
 from s400tracker.ui.tables import TableRows, data_table
 
 layout.page_header("Sources and conflicts", "Where every figure comes from, and where sources disagree: "
                    "each claim is kept with its source, one is preferred, and the reason is given.")
 view = filters.current()
-claims = frame("claims", view)
+claims = load(queries.claims, view)
 
 st.header("Conflicts")
 conflicts = disputes(view)
@@ -37,4 +37,4 @@ else:
                         st.link_button("open source", link)
 
 st.header("All sources")
-records.sources_table(table("sources", view), key="sources_all")
+records.sources_table(table(queries.sources, view, supports_shown=queries.SUPPORTS_SHOWN), key="sources_all")

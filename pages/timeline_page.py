@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from s400tracker.ui import filters, layout, records
+from s400tracker import queries
+from s400tracker.ui import figures, filters, layout, records
 from s400tracker.ui.data import record_counts, table
-from s400tracker.ui.figures import figure
 
 layout.page_header("Delivery timeline", "One lane per buyer: contract signature, each delivery batch (planned "
                    "and actual) and the events around them. A date known only to the month or year is drawn "
@@ -16,7 +16,7 @@ if not counts["deals"] and not counts["deliveries"]:
     layout.empty_state("deals or deliveries")
     st.stop()
 
-timeline, scale_note = figure("timeline", view)
+timeline, scale_note = figures.timeline(view)
 if scale_note:
     st.caption(scale_note)
 st.plotly_chart(timeline, key="timeline_chart", config={"displaylogo": False})
@@ -24,7 +24,7 @@ st.plotly_chart(timeline, key="timeline_chart", config={"displaylogo": False})
 st.subheader("Cumulative deliveries per buyer and unit")
 st.caption("Units are not interchangeable (a battery is not a battalion), so each buyer has a line per unit. "
            "Markers show totals a source states as delivered by a date.")
-cumulative, cumulative_note = figure("cumulative", view)
+cumulative, cumulative_note = figures.cumulative(view)
 if cumulative_note:
     st.caption(cumulative_note)
 if cumulative is None:
@@ -33,4 +33,4 @@ else:
     st.plotly_chart(cumulative, key="cumulative_chart", config={"displaylogo": False})
 
 st.subheader("Deliveries")
-records.disputed_table("deliveries", table("deliveries", view), {}, key="timeline_deliveries")
+records.disputed_table("deliveries", table(queries.deliveries, view), {}, key="timeline_deliveries")

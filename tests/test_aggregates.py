@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from s400tracker import charts, cli, db, queries
+from s400tracker import aggregates, charts, cli, db, queries
 from s400tracker.filters import Filters
 
 VIEWS = [Filters(), Filters(years=(2010, 2020), statuses=("delivering", "delivered")),
@@ -72,7 +72,7 @@ def test_deal_pairs_sum_the_deals(conn, view):
     expected = deals.groupby(["supplier_iso3", "buyer_iso3", "status"]).agg(
         deal_count=("deal_id", "size"), valued_deals=("value_usd_nominal", "count"),
         value_usd_nominal=("value_usd_nominal", lambda v: v.sum(min_count=1)))
-    got = queries.deal_pairs(conn, view).set_index(["supplier_iso3", "buyer_iso3", "status"])
+    got = aggregates.deal_pairs(conn, view).set_index(["supplier_iso3", "buyer_iso3", "status"])
     got = got.loc[expected.index, expected.columns]
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
@@ -81,7 +81,7 @@ def test_deal_pairs_sum_the_deals(conn, view):
 @pytest.mark.parametrize("basis", ["nominal", "constant", "original"])
 def test_value_by_year_from_sums_equals_it_from_every_deal(conn, view, basis):
     expected = charts.value_by_year(queries.deals(conn, view), basis)
-    got = charts.value_by_year(queries.deal_years(conn, view), basis)
+    got = charts.value_by_year(aggregates.deal_years(conn, view), basis)
     pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True),
                                   check_dtype=False, rtol=1e-9)
 
@@ -91,7 +91,7 @@ def test_value_by_year_from_sums_equals_it_from_every_deal(conn, view, basis):
 def test_money_flows_from_summed_deals_equal_them_from_every_deal(conn, view, basis):
     key = ["source", "target", "kind"]
     expected = charts.money_flows(queries.deals(conn, view), queries.payments(conn, view), basis)
-    got = charts.money_flows(queries.money_deals(conn, view), queries.money_payments(conn, view), basis)
+    got = charts.money_flows(aggregates.money_deals(conn, view), aggregates.money_payments(conn, view), basis)
     expected, got = (f.sort_values(key).reset_index(drop=True) for f in (expected, got))
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-9)
 
@@ -104,7 +104,7 @@ def _year(frame: pd.DataFrame, column: str) -> pd.Series:
 def test_timeline_years_count_the_busiest_lanes_records(conn, view):
     deals, deliveries = queries.deals(conn, view), queries.deliveries(conn, view)
     events = queries.events(conn, view)
-    got = queries.timeline_years(conn, view, lanes=4)
+    got = aggregates.timeline_years(conn, view, lanes=4)
     busiest = pd.concat([deals["buyer_iso3"], deliveries["buyer_iso3"]]).value_counts()
     fourth = busiest.iloc[min(3, len(busiest) - 1)]
     assert got["buyer_iso3"].nunique() == min(4, len(busiest))
@@ -125,7 +125,7 @@ def test_timeline_years_count_the_busiest_lanes_records(conn, view):
 def test_cumulative_years_sum_the_largest_series(conn, view):
     deliveries = queries.deliveries(conn, view)
     usable = deliveries.dropna(subset=["quantity", "unit", "date_start"])
-    got = queries.cumulative_years(conn, view, series=3)
+    got = aggregates.cumulative_years(conn, view, series=3)
     assert (got["series_in_view"] == usable.groupby(["buyer_iso3", "unit"]).ngroups).all()
     batches = usable[usable["basis"] == "batch"].groupby(["buyer_iso3", "unit"])["quantity"].sum()
     chosen = set(got.groupby(["buyer_iso3", "unit"]).groups)
@@ -141,10 +141,10 @@ def test_cumulative_years_sum_the_largest_series(conn, view):
 def test_aggregated_timeline_frames_draw(conn):
     view = Filters()
     counts = {name: int(n) for name, n in queries.record_counts(conn, view).iloc[0].items()}
-    deals, deliveries, events, note = charts.timeline_from_years(queries.timeline_years(conn, view), counts)
+    deals, deliveries, events, note = charts.timeline_from_years(aggregates.timeline_years(conn, view), counts)
     figure = charts.timeline_figure(deals, deliveries, events)
     assert len(figure.data) > 3 and "too many to draw one by one" in note
-    cumulative, cumulative_note = charts.cumulative_from_years(queries.cumulative_years(conn, view))
+    cumulative, cumulative_note = charts.cumulative_from_years(aggregates.cumulative_years(conn, view))
     assert len(charts.cumulative_figure(cumulative).data) > 0 and cumulative_note
 
 
@@ -155,10 +155,10 @@ def test_figures_built_without_validation_are_what_validation_would_make(conn):
     view = Filters()
     counts = {name: int(n) for name, n in queries.record_counts(conn, view).iloc[0].items()}
     deliveries = queries.deliveries(conn, view)
-    figures = [charts.timeline_figure(*charts.timeline_from_years(queries.timeline_years(conn, view), counts)[:3]),
+    figures = [charts.timeline_figure(*charts.timeline_from_years(aggregates.timeline_years(conn, view), counts)[:3]),
                charts.timeline_figure(queries.deals(conn, view), deliveries, queries.events(conn, view)),
                charts.cumulative_figure(charts.cumulative_deliveries(deliveries)),
-               charts.cumulative_figure(charts.cumulative_from_years(queries.cumulative_years(conn, view))[0])]
+               charts.cumulative_figure(charts.cumulative_from_years(aggregates.cumulative_years(conn, view))[0])]
     for figure in figures:
         built = figure.to_dict()
         assert go.Figure(built).to_dict() == built

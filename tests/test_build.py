@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from s400tracker import db
@@ -48,9 +49,9 @@ def test_primary_keys_hold_in_the_database(fixture_data, tmp_path):
 
 @pytest.mark.parametrize("table, change, message", [
     # DuckDB cannot add a foreign key after a bulk load, so the write checks every reference itself
-    ("deliveries", lambda rows: [row | {"deal_id": "NOPE"} for row in rows], "deliveries.deal_id"),
-    ("citations", lambda rows: [row | {"source_id": "nowhere"} for row in rows], "citations.source_id"),
-    ("deals", lambda rows: rows + rows[:1], "duplicates"),
+    ("deliveries", lambda rows: rows.assign(deal_id="NOPE"), "deliveries.deal_id"),
+    ("citations", lambda rows: rows.assign(source_id="nowhere"), "citations.source_id"),
+    ("deals", lambda rows: pd.concat([rows, rows.head(1)]), "duplicates"),
 ], ids=["dangling deal", "dangling source", "duplicate deal"])
 def test_a_write_breaking_a_key_or_reference_leaves_the_previous_database(fixture_data, tmp_path, monkeypatch,
                                                                           table, change, message):

@@ -2,9 +2,10 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
-from s400tracker.derive import Rates, convert, country_status
+from s400tracker.derive import Rates, convert, country_status, event_countries
 
 RATES = Rates(fx={("INR", 2018): (68.3895, "fx"), ("EUR", 2019): (0.8934, "fx")},
               cpi={2018: (251.107, "cpi"), 2019: (255.657, "cpi"), 2025: (321.943, "cpi")},
@@ -40,7 +41,10 @@ def deal(deal_id, buyer, status):
 
 def delivery(deal_id, planned=False, confidence="confirmed"):
     return {"delivery_id": f"dl-{deal_id}", "deal_id": deal_id, "planned": planned,
-            "confidence": confidence, "date": (dt.date(2020, 1, 1), "year")}
+            "confidence": confidence, "date": dt.date(2020, 1, 1), "date_precision": "year"}
+
+
+DELIVERY_COLUMNS = ["delivery_id", "deal_id", "planned", "confidence", "date", "date_precision"]
 
 
 @pytest.mark.parametrize("deals, deliveries, expected", [
@@ -56,5 +60,19 @@ def delivery(deal_id, planned=False, confidence="confirmed"):
     ([deal("A", "SRB", "cancelled")], [], "declined"),
 ])
 def test_operator_status_is_the_strongest_status_among_a_countrys_deals(deals, deliveries, expected):
-    [row] = country_status({"deals": deals, "deliveries": deliveries})
+    [row] = country_status(pd.DataFrame(deals), pd.DataFrame(deliveries, columns=DELIVERY_COLUMNS)).to_dict("records")
     assert row["operator_status"] == expected
+
+
+def test_the_basis_of_an_operator_names_its_first_delivery_at_its_precision():
+    deals = pd.DataFrame([deal("A", "IND", "delivering")])
+    deliveries = pd.DataFrame([delivery("A") | {"date": dt.date(2021, 12, 1), "date_precision": "month"},
+                               delivery("A") | {"delivery_id": "later", "date": dt.date(2022, 4, 1)}])
+    [row] = country_status(deals, deliveries).to_dict("records")
+    assert row == {"iso3": "IND", "operator_status": "operator", "basis": "actual delivery dl-A (2021-12) on A",
+                   "deal_ids": "A"}
+
+
+def test_each_country_an_event_names_is_one_row():
+    events = pd.DataFrame({"event_id": ["e1", "e2", "e3"], "countries": [["TUR", "USA", "TUR"], [], ["IND"]]})
+    assert event_countries(events).values.tolist() == [["e1", "TUR"], ["e1", "USA"], ["e3", "IND"]]

@@ -21,15 +21,16 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from s400tracker import db, queries
-from s400tracker.filters import (BASES, MAX_SHOWN, MAX_VALUES, PARAMETERS, YEAR_RANGE, Filters, from_query,
-                                 parse_query_string, within_span)
+from s400tracker import aggregates, db, queries
+from s400tracker.filters import BASES, MAX_SHOWN, MAX_VALUES, PARAMETERS, Choices, Filters, from_query, parse_query_string
 from s400tracker.schema import CONFIDENCE, DEAL_STATUS, ORIGIN
 
 ROOT = Path(__file__).resolve().parents[1]
 BUYERS = frozenset({"TUR", "IND", "CHN", "BLR", "DZA", "RUS"})
 SUPPLIERS = frozenset({"RUS"})
 DATA_SPAN = (2006, 2027)
+CHOICES = Choices({"buyer": {code: code for code in BUYERS}, "supplier": {code: code for code in SUPPLIERS}},
+                  DATA_SPAN)
 FUZZ_EXAMPLES = os.environ.get("S400_FUZZ_EXAMPLES")  # `make fuzz`: 1000 links per page
 PURE_EXAMPLES = 5000 if not FUZZ_EXAMPLES else 50_000
 SQL_EXAMPLES = 25 if not FUZZ_EXAMPLES else 500
@@ -79,19 +80,19 @@ link_params = st.dictionaries(keys, value_lists, max_size=6)
 
 def _valid_year(value: str) -> int | None:
     try:
-        year = int(value.strip())
+        return int(value.strip())
     except ValueError:
         return None
-    return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
 
 
 def ignored_parts(params: dict[str, list[str]], buyers=BUYERS, suppliers=SUPPLIERS,
-                  span: tuple[int, int] = YEAR_RANGE) -> list[tuple[str, str | None]]:
-    """What a link asks for that cannot be applied, as (key, value or None for the key as a whole).
+                  span: tuple[int, int] = DATA_SPAN) -> list[tuple[str, str | None]]:
+    """What a link asks for that cannot be applied as given, as (key, value or None for the key as
+    a whole).
 
     The specification, written apart from the code under test: blank values mean 'no value';
-    codes are matched case-insensitively after trimming; years are two whole numbers in range,
-    first <= last, and (on a page, whose slider holds only the data's years) inside ``span``;
+    codes are matched case-insensitively after trimming; years are two whole numbers, first <=
+    last, inside ``span`` (the data's years; a reversed or wider range is changed, and said so);
     at most MAX_VALUES values per parameter; one basis.
     """
     known = {"buyer": {c.upper() for c in buyers}, "supplier": {c.upper() for c in suppliers},
@@ -122,7 +123,7 @@ def shown(text: str) -> str:
 
 
 def check_parsed(params: dict[str, list[str]], filters: Filters, warnings: list[str],
-                 span: tuple[int, int] = YEAR_RANGE) -> None:
+                 span: tuple[int, int] = DATA_SPAN) -> None:
     """Kept values are all valid; every ignored part is warned about, shortly; a clean link gets no warning."""
     assert set(filters.buyers) <= BUYERS and set(filters.suppliers) <= SUPPLIERS
     assert set(filters.statuses) <= set(DEAL_STATUS) and set(filters.confidences) <= set(CONFIDENCE)
@@ -142,18 +143,15 @@ def check_parsed(params: dict[str, list[str]], filters: Filters, warnings: list[
     # At most two quoted values of MAX_SHOWN characters, each at most 10 in repr ('\U0001f1f9').
     assert all(len(w) < 2 * 10 * MAX_SHOWN + 200 for w in warnings), "a warning quoted a huge value in full"
     # What was kept is a clean link of its own.
-    assert parse_query_string(filters.query_string(), BUYERS, SUPPLIERS) == (filters, [])
-    assert within_span(filters, span) == (filters, [])
+    assert parse_query_string(filters.query_string(), CHOICES) == (filters, [])
+    assert filters.years != span, "a range over the whole span restricts nothing"
 
 
 @settings(LINKS, max_examples=PURE_EXAMPLES)
 @given(params=link_params)
 def test_any_parameter_dict_parses_to_valid_filters_and_warns_about_every_ignored_part(params):
-    filters, warnings = from_query(params, BUYERS, SUPPLIERS)
+    filters, warnings = from_query(params, CHOICES)
     check_parsed(params, filters, warnings)
-    # A page also narrows the years to those the data has (its slider holds no others).
-    on_page, narrowed = within_span(filters, DATA_SPAN)
-    check_parsed(params, on_page, warnings + narrowed, DATA_SPAN)
 
 
 raw_pieces = st.one_of(
@@ -166,16 +164,16 @@ raw_pieces = st.one_of(
 @settings(LINKS, max_examples=PURE_EXAMPLES // 3)
 @given(query=st.lists(raw_pieces, max_size=8).map("&".join), prefix=st.sampled_from(["", "?"]))
 def test_any_raw_query_string_parses_as_the_cli_reads_it(query, prefix):
-    filters, warnings = parse_query_string(prefix + query, BUYERS, SUPPLIERS)
+    filters, warnings = parse_query_string(prefix + query, CHOICES)
     check_parsed(parse_qs((prefix + query).lstrip("?")), filters, warnings)
 
 
 # ---------------------------------------------------------------- values never reach SQL text
 
 def filtered_queries() -> dict:
-    """Every named query of (conn, filters): whatever queries.py offers now, not a fixed list."""
-    return {name: fn for name, fn in inspect.getmembers(queries, inspect.isfunction)
-            if fn.__module__ == queries.__name__ and not name.startswith("_")
+    """Every query of (conn, filters): whatever queries.py and aggregates.py offer now, not a fixed list."""
+    return {name: fn for module in (queries, aggregates) for name, fn in inspect.getmembers(module, inspect.isfunction)
+            if fn.__module__ == module.__name__ and not name.startswith("_")
             and list(inspect.signature(fn).parameters)[:2] == ["conn", "filters"]}
 
 
@@ -256,14 +254,14 @@ def page_env(real_db):
 def page_options(page_env) -> tuple[frozenset, frozenset, set[str]]:
     """Buyer and supplier codes and the year span the app offers, and every SQL text the app may run."""
     with db.connect(page_env) as conn:
-        options = queries.filter_options(conn)
+        choices = queries.filter_choices(conn)
         with captured_sql() as seen:
             for fn in filtered_queries().values():
                 fn(conn, Filters())
-            for name in ("country_names", "filter_options", "data_version", "imports", "deal_ids",
+            for name in ("country_names", "filter_choices", "data_version", "imports", "deal_ids",
                          "table_row_counts"):
                 getattr(queries, name)(conn)
-    return (frozenset(options["buyers"]), frozenset(options["suppliers"]), options["years"],
+    return (frozenset(choices.codes["buyer"]), frozenset(choices.codes["supplier"]), choices.years,
             {sql for sql, _ in seen})
 
 

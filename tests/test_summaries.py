@@ -19,7 +19,7 @@ def test_units_delivered_sums_actual_batches_per_unit_only():
 
 
 def test_headline_counts_operators_orders_and_contract_value():
-    pairs = pd.DataFrame([  # deals summed per (supplier, buyer, status), as queries.deal_pairs gives them
+    pairs = pd.DataFrame([  # deals summed per (supplier, buyer, status), as aggregates.deal_pairs gives them
         {"buyer_iso3": "TUR", "status": "delivered", "deal_count": 1, "valued_deals": 1, "value_usd_nominal": 2.5e9},
         {"buyer_iso3": "IND", "status": "delivering", "deal_count": 2, "valued_deals": 1,
          "value_usd_nominal": 5.43e9},

@@ -5,6 +5,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from . import db, derive, store
 from .schema import TABLES
 from .validate import DataError, RawTable, load_tables, validate
@@ -49,6 +51,15 @@ def _database_row(row: dict) -> dict:
     return flat
 
 
+def frames(typed: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+    """Validated rows as frames of their database columns (each date beside its precision);
+    the events keep their ``countries`` lists, from which ``event_countries`` is derived."""
+    tables = {t.name: pd.DataFrame([_database_row(r) for r in typed[t.name]], columns=db.table_columns(t))
+              for t in TABLES}
+    tables["events"]["countries"] = [e["countries"] or [] for e in typed["events"]]
+    return tables
+
+
 def _version_row(curated_hash: str, log: list[dict], typed: dict[str, list[dict]], base_year: int) -> dict:
     digest = data_hash(curated_hash, log)
     accessed = [s["accessed_date"][0] for s in typed["sources"] if s["accessed_date"]]
@@ -68,12 +79,12 @@ def write(raw: dict[str, RawTable], curated_hash: str, log: list[dict], db_path:
     typed, problems = validate(raw)
     if problems:
         raise DataError(problems)
-    tables = {name: [_database_row(row) for row in rows] for name, rows in typed.items()}
-    base_year = derive.Rates.from_tables(typed).base_year
-    tables |= {"event_countries": derive.event_countries(typed), "conversions": derive.conversions(typed),
-               "country_status": derive.country_status(typed),
-               "data_version": [_version_row(curated_hash, log, typed, base_year)],
-               "imports": store.log_rows(log)}
+    tables: dict = frames(typed)
+    rates = derive.Rates.from_tables(typed)
+    tables |= derive.derived_tables(tables, rates) | {
+        "event_countries": derive.event_countries(tables["events"]),
+        "data_version": [_version_row(curated_hash, log, typed, rates.base_year)],
+        "imports": store.log_rows(log)}
     db.write_database(db_path, tables)
     return BuildResult(db_path, tables["data_version"][0]["version"],
                        {name: len(rows) for name, rows in tables.items() if name != "imports"})

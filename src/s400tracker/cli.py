@@ -15,7 +15,6 @@ from pathlib import Path
 
 from . import config, db, export, importing, queries
 from .build import build
-from .filters import parse_query_string
 from .validate import DataError
 
 
@@ -28,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--db", type=Path, default=None,
                            help=f"database file (default: ${config.DB_ENV_VAR} or data/s400.duckdb)")
     export_cmd = commands.add_parser("export", help="write a table's CSV for a view's link")
-    export_cmd.add_argument("--table", required=True, choices=sorted(export.EXPORT_COLUMNS))
+    export_cmd.add_argument("--table", required=True, choices=sorted(queries.TABLE_QUERIES))
     export_cmd.add_argument("--query", default="", help="the link's query string, e.g. 'buyer=TUR&years=2017&years=2020'")
     export_cmd.add_argument("--out", type=Path, required=True, help="CSV file to write ('-' for standard output)")
     export_cmd.add_argument("--db", type=Path, default=None, help="database file (default as for build)")
@@ -52,9 +51,8 @@ def run_export(table: str, query: str, out: Path, db_path: Path | None) -> int:
     """Write the table's CSV for the view ``query`` describes; warn about ignored parts."""
     try:
         with db.connect(db_path or config.database_path()) as conn:
-            options = queries.filter_options(conn)
-            view, warnings = parse_query_string(query, frozenset(options["buyers"]), frozenset(options["suppliers"]))
-            payload = export.table_csv(table, getattr(queries, table)(conn, view))
+            view, warnings = queries.view_of_link(conn, query)
+            payload = export.table_csv(table, queries.TABLE_QUERIES[table](conn, view))
     except FileNotFoundError as error:
         print(f"export failed: {error}", file=sys.stderr)
         return 1

@@ -1,9 +1,19 @@
-"""Partial ISO dates: '2017', '2017-12' or '2017-12-29', each with its precision."""
+"""Dates and their precision, the one home of each date rule.
+
+A partial ISO date is '2017', '2017-12' or '2017-12-29', each with its precision; it is written
+at that precision everywhere (``PARTIAL_FORMATS``: in Python, over columns, and in SQL). A deal's
+year is the year of its signature, else of its announcement (``DEAL_YEAR_DATES``).
+"""
 
 import datetime as dt
 import re
 
+import numpy as np
+import pandas as pd
+
 _PARTIAL_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PARTIAL_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+DEAL_YEAR_DATES = ("signed_date", "announced_date")  # the first one known gives the deal's year
 
 
 def parse_partial_date(text: str) -> tuple[dt.date, str]:
@@ -26,5 +36,36 @@ def format_partial_date(value: dt.date | None, precision: str | None) -> str:
     """Format a date at its precision, the inverse of parse_partial_date ('' for no date)."""
     if value is None or precision is None:
         return ""
-    return {"day": value.isoformat(), "month": value.strftime("%Y-%m"),
-            "year": value.strftime("%Y")}[precision]
+    return value.strftime(PARTIAL_FORMATS[precision])
+
+
+def format_partial_dates(dates: pd.Series, precisions: pd.Series) -> pd.Series:
+    """format_partial_date over columns at once (missing where there is no date)."""
+    stamps = pd.to_datetime(dates)
+    text = np.full(len(dates), None, dtype=object)
+    for precision, layout in PARTIAL_FORMATS.items():
+        chosen = (precisions == precision).to_numpy(dtype=bool, na_value=False)
+        if chosen.any():
+            text[chosen] = stamps[chosen].dt.strftime(layout).to_numpy()
+    return pd.Series(text, index=dates.index, dtype="str")
+
+
+def partial_date_sql(column: str) -> str:
+    """SQL writing a DATE column at its precision (the ``<column>_precision`` beside it)."""
+    cases = " ".join(f"WHEN '{precision}' THEN strftime({column}, '{layout}')"
+                     for precision, layout in PARTIAL_FORMATS.items())
+    return f"CASE {column}_precision {cases} END"
+
+
+def deal_year_sql(alias: str) -> str:
+    """SQL of a deal's year, for the deals table under ``alias``."""
+    return "coalesce(" + ", ".join(f"year({alias}.{name})" for name in DEAL_YEAR_DATES) + ")"
+
+
+def deal_years(deals: pd.DataFrame) -> pd.Series:
+    """Each deal's year (nullable integers), for a frame of deals' database columns."""
+    years = [pd.to_datetime(deals[name]).dt.year.astype("Int64") for name in DEAL_YEAR_DATES]
+    first = years[0]
+    for later in years[1:]:
+        first = first.fillna(later)
+    return first

@@ -1,18 +1,29 @@
-"""Figures the build derives, never typed by hand: USD conversions and operator status.
+"""Figures the build derives, never typed by hand: USD conversions, operator status, event countries.
 
-Pure functions over typed rows (dicts as produced by ``validate.validate``).
+The one home of these rules, vectorised over database-column frames (dates as dates or
+datetimes, a ``*_precision`` column beside each), so the curated build and a million synthetic
+deliveries (``synth``) are derived by the same code: ``derived_tables`` gives every derived table.
 """
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from . import claims
-from .dates import format_partial_date
+from .dates import deal_years, format_partial_dates
 from .schema import OPERATOR_STATUS
 
 # A delivery counts as evidence of an operator only when it is at least reported.
 EVIDENT_CONFIDENCE = ("confirmed", "reported")
 STATUS_FROM_DEAL = {"signed": "on order", "delivering": "on order", "delivered": "operator",
                     "negotiating": "negotiating", "interest": "interest", "cancelled": "declined"}
+CONVERSION_COLUMNS = ["figure", "record_type", "record_id", "citation_id", "amount", "currency", "qualifier",
+                      "year", "fx_year", "fx_rate", "fx_source_id", "usd_nominal", "cpi_year_value",
+                      "cpi_base_value", "cpi_source_id", "usd_constant", "base_year", "note"]
+STATUS_COLUMNS = ["iso3", "operator_status", "basis", "deal_ids"]
 
 
 @dataclass(frozen=True)
@@ -53,79 +64,105 @@ def convert(amount: float, currency: str, year: int | None, rates: Rates) -> dic
     return result
 
 
-def _year(date_value) -> int | None:
-    return date_value[0].year if date_value else None
-
-
-def money_figures(tables: dict[str, list[dict]]) -> list[dict]:
-    """Every money figure in the data: deal values, payments, and each competing value claim."""
-    deal_year = {d["deal_id"]: _year(d["signed_date"]) or _year(d["announced_date"]) for d in tables["deals"]}
-    payment_year = {p["payment_id"]: _year(p["date"]) for p in tables["payments"]}
-    figures = [{"figure": "deal value", "record_type": "deal", "record_id": d["deal_id"],
-                "citation_id": None, "amount": d["value_amount"], "currency": d["value_currency"],
-                "qualifier": d["value_qualifier"], "year": deal_year[d["deal_id"]]}
-               for d in tables["deals"] if d["value_amount"] is not None]
-    figures += [{"figure": "payment", "record_type": "payment", "record_id": p["payment_id"],
-                 "citation_id": None, "amount": p["amount"], "currency": p["currency"],
-                 "qualifier": p["amount_qualifier"], "year": payment_year[p["payment_id"]]}
-                for p in tables["payments"] if p["amount"] is not None]
+def money_figures(deals: pd.DataFrame, payments: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFrame:
+    """Every money figure: deal values, payments, and each competing value claim."""
+    deal_year = deal_years(deals)
+    deal_year.index = deals["deal_id"]
+    payment_year = pd.to_datetime(payments["date"]).dt.year.astype("Int64")
+    payment_year.index = payments["payment_id"]
+    valued = deals[deals["value_amount"].notna()]
+    paid = payments[payments["amount"].notna()]
+    frames = [pd.DataFrame({"figure": "deal value", "record_type": "deal", "record_id": valued["deal_id"],
+                            "citation_id": None, "amount": valued["value_amount"],
+                            "currency": valued["value_currency"], "qualifier": valued["value_qualifier"],
+                            "year": deal_year.loc[valued["deal_id"]].to_numpy()}),
+              pd.DataFrame({"figure": "payment", "record_type": "payment", "record_id": paid["payment_id"],
+                            "citation_id": None, "amount": paid["amount"], "currency": paid["currency"],
+                            "qualifier": paid["amount_qualifier"],
+                            "year": payment_year.loc[paid["payment_id"]].to_numpy()})]
     years = {"deal": deal_year, "payment": payment_year}
-    for c in tables["citations"]:
-        if (c["record_type"], c["field"]) in (("deal", "value"), ("payment", "amount")):
-            table = claims.RECORD_TABLES[c["record_type"]]
-            amount, currency = claims.parse_claim(table, c["field"], c["claimed_value"])
-            figures.append({"figure": "value claim", "record_type": c["record_type"],
-                            "record_id": c["record_id"], "citation_id": c["citation_id"],
-                            "amount": amount, "currency": currency, "qualifier": None,
-                            "year": years[c["record_type"]].get(c["record_id"])})
+    claimed = citations[((citations["record_type"] == "deal") & (citations["field"] == "value"))
+                        | ((citations["record_type"] == "payment") & (citations["field"] == "amount"))]
+    rows = []
+    for c in claimed.itertuples(index=False):
+        amount, currency = claims.parse_claim(claims.RECORD_TABLES[c.record_type], c.field, c.claimed_value)
+        year = years[c.record_type].get(c.record_id)
+        rows.append({"figure": "value claim", "record_type": c.record_type, "record_id": c.record_id,
+                     "citation_id": c.citation_id, "amount": amount, "currency": currency, "qualifier": None,
+                     "year": None if pd.isna(year) else year})
+    frames.append(pd.DataFrame(rows, columns=frames[0].columns))
+    figures = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    figures["year"] = figures["year"].astype("Int64")
     return figures
 
 
-def conversions(tables: dict[str, list[dict]]) -> list[dict]:
+def conversions(deals: pd.DataFrame, payments: pd.DataFrame, citations: pd.DataFrame,
+                rates: Rates) -> pd.DataFrame:
     """The conversions table: each money figure with its rate, CPI and USD values."""
-    rates = Rates.from_tables(tables)
-    return [figure | convert(figure["amount"], figure["currency"], figure["year"], rates)
-            for figure in money_figures(tables)]
+    figures = money_figures(deals, payments, citations)
+    keys = figures[["currency", "year"]].drop_duplicates()
+    # One derive.convert per (currency, year): the rate, CPI and note do not depend on the amount.
+    unit = pd.DataFrame([{"currency": cur, "year": year} | convert(1.0, cur, None if pd.isna(year) else int(year), rates)
+                         for cur, year in keys.itertuples(index=False)])
+    unit["year"] = unit["year"].astype("Int64")
+    unit = unit.drop(columns="usd_constant").rename(columns={"usd_nominal": "unit_nominal"})
+    out = figures.merge(unit, on=["currency", "year"], how="left")
+    has_nominal = out["unit_nominal"].notna()  # the (currency, year) converts at all
+    out["usd_nominal"] = (out["amount"] / out["fx_rate"]).where(has_nominal)
+    out["usd_constant"] = (out["usd_nominal"] * out["cpi_base_value"] / out["cpi_year_value"]).where(
+        out["cpi_year_value"].notna() & has_nominal)
+    return out[CONVERSION_COLUMNS]
 
 
-def _first_actual_deliveries(deliveries: list[dict]) -> dict[str, dict]:
-    """deal_id -> its earliest actual delivery of evident confidence, in one pass over deliveries
-    (comparing every deal with every delivery was quadratic: a large import made it minutes)."""
-    first: dict[str, dict] = {}
-    for delivery in deliveries:
-        if delivery["planned"] or delivery["confidence"] not in EVIDENT_CONFIDENCE:
-            continue
-        held = first.get(delivery["deal_id"])
-        if held is None or delivery["date"][0] < held["date"][0]:
-            first[delivery["deal_id"]] = delivery
-    return first
+def _is_in(values: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:
+    """``values.isin(allowed)`` in Arrow: pandas' isin on Arrow strings goes row by row in Python."""
+    return pc.is_in(pa.array(values, type=pa.string()), value_set=pa.array(allowed)).to_numpy(zero_copy_only=False)
 
 
-def _deal_status(deal: dict, first: dict | None) -> tuple[str, str]:
-    if first is not None:
-        when = format_partial_date(*first["date"])  # at its precision: a month stays a month
-        return "operator", f"actual delivery {first['delivery_id']} ({when}) on {deal['deal_id']}"
-    return STATUS_FROM_DEAL[deal["status"]], f"deal {deal['deal_id']} is {deal['status']}"
+def _first_actual_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
+    """deal_id -> delivery_id, date and date_precision of its earliest actual delivery of evident
+    confidence (the first listed among the same date)."""
+    evident = np.flatnonzero(~deliveries["planned"].astype(bool).to_numpy()
+                             & _is_in(deliveries["confidence"], EVIDENT_CONFIDENCE))
+    # Positions and two columns go through the grouping; the other columns are taken only for the
+    # winners (taking every column of a million deliveries cost more than the rule itself).
+    dated = pd.DataFrame({"deal_id": deliveries["deal_id"].array.take(evident),
+                          "date": deliveries["date"].to_numpy()[evident]}, index=evident)
+    first = dated.groupby("deal_id", sort=False)["date"].idxmin().to_numpy()
+    return deliveries.iloc[first][["deal_id", "delivery_id", "date", "date_precision"]].set_index("deal_id")
 
 
-def country_status(tables: dict[str, list[dict]]) -> list[dict]:
+def _deal_statuses(deals: pd.DataFrame, deliveries: pd.DataFrame) -> pd.DataFrame:
+    first = _first_actual_deliveries(deliveries)
+    statuses = deals[["deal_id", "buyer_iso3", "status"]].copy()
+    joined = statuses[["deal_id"]].join(first, on="deal_id")
+    operator = joined["delivery_id"].notna()
+    statuses["operator_status"] = statuses["status"].map(STATUS_FROM_DEAL).where(~operator, "operator")
+    when = format_partial_dates(joined["date"], joined["date_precision"])
+    ids, first_ids = statuses["deal_id"].astype("str"), joined["delivery_id"].astype("str")
+    actual = "actual delivery " + first_ids + " (" + when + ") on " + ids
+    declared = "deal " + ids + " is " + statuses["status"].astype("str")
+    return statuses.assign(basis=actual.where(operator, declared))
+
+
+def country_status(deals: pd.DataFrame, deliveries: pd.DataFrame) -> pd.DataFrame:
     """Each buyer country's operator status: the strongest status among its deals."""
-    best: dict[str, tuple[str, str, list[str]]] = {}
-    first_actual = _first_actual_deliveries(tables["deliveries"])
-    for deal in sorted(tables["deals"], key=lambda d: d["deal_id"]):
-        status, basis = _deal_status(deal, first_actual.get(deal["deal_id"]))
-        iso3 = deal["buyer_iso3"]
-        current = best.get(iso3)
-        deal_ids = (current[2] if current else []) + [deal["deal_id"]]
-        if current is None or OPERATOR_STATUS.index(status) < OPERATOR_STATUS.index(current[0]):
-            best[iso3] = (status, basis, deal_ids)
-        else:
-            best[iso3] = (current[0], current[1], deal_ids)
-    return [{"iso3": iso3, "operator_status": status, "basis": basis, "deal_ids": "; ".join(ids)}
-            for iso3, (status, basis, ids) in sorted(best.items())]
+    statuses = _deal_statuses(deals, deliveries).sort_values("deal_id", kind="stable")
+    statuses["rank"] = statuses["operator_status"].map(OPERATOR_STATUS.index)
+    best = statuses.sort_values(["buyer_iso3", "rank"], kind="stable").drop_duplicates("buyer_iso3")
+    ids = statuses.groupby("buyer_iso3", sort=True)["deal_id"].agg("; ".join)
+    out = best.set_index("buyer_iso3")[["operator_status", "basis"]].join(ids.rename("deal_ids"))
+    out = out.sort_index().reset_index().rename(columns={"buyer_iso3": "iso3"})
+    return out[STATUS_COLUMNS]
 
 
-def event_countries(tables: dict[str, list[dict]]) -> list[dict]:
+def event_countries(events: pd.DataFrame) -> pd.DataFrame:
     """One row per (event, country involved), from the events' ``countries`` lists."""
-    return [{"event_id": e["event_id"], "iso3": iso3}
-            for e in tables["events"] for iso3 in dict.fromkeys(e["countries"] or [])]
+    pairs = events[["event_id", "countries"]].explode("countries").dropna()
+    return pairs.rename(columns={"countries": "iso3"}).drop_duplicates()[["event_id", "iso3"]]
+
+
+def derived_tables(frames: dict[str, pd.DataFrame], rates: Rates) -> dict[str, pd.DataFrame]:
+    """The conversions and country_status tables of the deals, deliveries, payments and citations."""
+    return {"conversions": conversions(frames["deals"], frames["payments"], frames["citations"], rates),
+            "country_status": country_status(frames["deals"], frames["deliveries"])}

@@ -13,24 +13,10 @@ import zipfile
 
 import pandas as pd
 
-# Stable, documented columns per table: the issue's required ones first, then extras.
-EXPORT_COLUMNS = {
-    "deals": ["deal_id", "buyer_iso3", "buyer", "supplier_iso3", "supplier", "system", "status",
-              "signed_date", "date_precision", "quantity", "unit", "value_amount", "value_currency",
-              "value_usd_nominal", "value_usd_constant", "confidence", "sources", "title",
-              "announced_date", "quantity_note", "value_qualifier", "usd_base_year", "seller",
-              "financing", "notes", "origin", "import_id"],
-    "deliveries": ["delivery_id", "deal_id", "buyer_iso3", "date", "date_precision", "quantity",
-                   "unit", "planned", "confidence", "sources", "buyer", "basis",
-                   "quantity_qualifier", "quantity_note", "description", "origin", "import_id"],
-    "payments": ["payment_id", "deal_id", "buyer_iso3", "payer", "payee", "date", "date_precision",
-                 "amount", "currency", "amount_qualifier", "usd_nominal", "usd_constant", "kind",
-                 "confidence", "sources", "description", "origin", "import_id"],
-    "events": ["event_id", "date", "date_precision", "type", "countries", "title", "confidence",
-               "sources", "description", "deal_id", "origin", "import_id"],
-    "sources": ["source_id", "url", "title", "publisher", "published_date", "accessed_date",
-                "records", "supports", "origin", "import_id"],
-}
+from .columns import EXPORTED, csv_columns
+
+# Stable, documented columns per table (columns.py is their one home; extras only at the end).
+EXPORT_COLUMNS = {table: csv_columns(table) for table in EXPORTED}
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -75,8 +61,8 @@ def _plain(value):
 
 
 def table_csv(table: str, frame: pd.DataFrame) -> bytes:
-    """The documented CSV of one table (deals, deliveries, payments, events, sources)."""
-    return frame_csv(frame, EXPORT_COLUMNS[table])
+    """The documented CSV of one table (deals, deliveries, payments, events, sources, conversions)."""
+    return frame_csv(frame, csv_columns(table))
 
 
 def citation_text(version: str, as_of: str, link: str, accessed: dt.date) -> str:

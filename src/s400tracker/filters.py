@@ -1,74 +1,37 @@
-"""The view's filters as a value: URL query <-> Filters <-> bound SQL parameters <-> words.
+"""The view's filters, each one declarative record; one parser for the page, the CLI and any API.
 
-Pure: no streamlit here. Pages and the CLI parse the same query string the same way, so a
-shared link and ``python -m s400tracker export --query`` select exactly the same rows.
+A filter is a record (``FILTERS`` below): its URL key, the type of its values (codes the data
+offers, a fixed vocabulary, a year range, one choice), its default, how it parses and validates,
+its SQL fragment with bound parameters, its words in a view's description and its sidebar
+widget. ``Filters``, the view's value, has one field per record; the URL, the SQL, the words,
+the sidebar (``ui/filters.py``) and the CLI all read the records, so adding a filter is one
+record plus its SQL fragment.
+
+``parse_query_string`` / ``from_query`` are the one parser: given the same ``Choices`` (what the
+data offers, from ``queries.filter_choices``) a shared link and
+``python -m s400tracker export --query`` select exactly the same rows. Pure: no streamlit here.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, make_dataclass
 from urllib.parse import parse_qs, urlencode
 
 from .schema import CONFIDENCE, DEAL_STATUS, ORIGIN
 
-BASES = ("nominal", "constant", "original")
-DEFAULT_BASIS = "nominal"
-PARAMETERS = ("buyer", "supplier", "years", "status", "confidence", "origin", "basis")
-YEAR_RANGE = (1990, 2100)
 MAX_VALUES = 50        # per parameter: more is not a real view, only a crafted link
 MAX_SHOWN = 40         # characters of a rejected value quoted back in a warning
 
 
 @dataclass(frozen=True)
-class Filters:
-    """What the user selected; empty means 'all'. Hashable, so it can key a cache."""
+class Choices:
+    """What the data offers the filters: per code filter's key, code -> name; the years span
+    (first, last) of every dated record, or None when nothing is dated."""
 
-    buyers: tuple[str, ...] = ()
-    suppliers: tuple[str, ...] = ()
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
     years: tuple[int, int] | None = None
-    statuses: tuple[str, ...] = ()
-    confidences: tuple[str, ...] = ()
-    basis: str = DEFAULT_BASIS
-    origins: tuple[str, ...] = ()
 
-    def to_query(self) -> dict[str, list[str]]:
-        """The URL parameters for this view; defaults are left out."""
-        query = {"buyer": list(self.buyers), "supplier": list(self.suppliers),
-                 "years": [str(y) for y in self.years] if self.years else [],
-                 "status": list(self.statuses), "confidence": list(self.confidences),
-                 "origin": list(self.origins), "basis": [self.basis] if self.basis != DEFAULT_BASIS else []}
-        return {key: values for key, values in query.items() if values}
-
-    def query_string(self) -> str:
-        """The query string ('buyer=TUR&buyer=IND&years=2017&years=2021'), '' for defaults."""
-        return urlencode(self.to_query(), doseq=True)
-
-    def sql_params(self) -> dict:
-        """Bound parameters for the named queries; an empty list means no restriction."""
-        first, last = self.years or (None, None)
-        return {"buyers": list(self.buyers), "suppliers": list(self.suppliers),
-                "year_from": first, "year_to": last, "statuses": list(self.statuses),
-                "confidences": list(self.confidences), "origins": list(self.origins)}
-
-    def describe(self, names: dict[str, str] | None = None) -> str:
-        """The filters in plain English, e.g. 'buyers Turkey, India; years 2017-2021'."""
-        names = names or {}
-        parts = []
-        if self.buyers:
-            parts.append("buyers " + ", ".join(names.get(c, c) for c in self.buyers))
-        if self.suppliers:
-            parts.append("suppliers " + ", ".join(names.get(c, c) for c in self.suppliers))
-        if self.years:
-            parts.append(f"years {self.years[0]}-{self.years[1]}")
-        if self.statuses:
-            parts.append("status " + ", ".join(self.statuses))
-        if self.confidences:
-            parts.append("confidence " + ", ".join(self.confidences))
-        if self.origins:
-            parts.append("origin " + ", ".join(self.origins))
-        return "; ".join(parts) or "all records"
-
-    def with_basis(self, basis: str) -> "Filters":
-        """The same view with another money basis."""
-        return replace(self, basis=basis)
+    def names(self) -> dict[str, str]:
+        """Every code's name, whatever its filter (for describing a view)."""
+        return {code: name for offered in self.codes.values() for code, name in offered.items()}
 
 
 def _shortened(value: str) -> str:
@@ -79,103 +42,261 @@ def _shown(value: str) -> str:
     return repr(_shortened(value))
 
 
-def _codes(key: str, values: list[str], known: frozenset[str], warnings: list[str]) -> tuple[str, ...]:
-    kept = []
-    for value in values:
-        code = value.strip().upper()
-        if code in known:
-            kept.append(code)
-        else:
-            warnings.append(f"Ignored {key} {_shown(value)}: no deal has that {key} "
-                            "(use an ISO3 country code, e.g. TUR).")
-    return tuple(dict.fromkeys(kept))
+@dataclass(frozen=True)
+class Filter:
+    """One filter. ``sql`` is a condition with ``$<attribute>`` bound, on the alias ``{record}``
+    (scope 'record': the record itself) or on its deal, alias ``d`` (scope 'deal'); ``loose_sql``
+    is the condition for an event with no deal (None: such events drop out while the filter is
+    set). Subclasses give the value type: parsing, URL form, words and SQL parameters."""
+
+    key: str
+    attribute: str
+    label: str
+    words: str
+    sql: str | None = None
+    scope: str = "deal"
+    loose_sql: str | None = None
+    placeholder: str = ""
+    help: str | None = None
+    default: object = ()
+
+    def parse(self, values: list[str], choices: Choices, warnings: list[str]):
+        """The filter's value from the link's values for its key, warning about each one ignored."""
+        raise NotImplementedError
+
+    def to_url(self, value) -> list[str]:
+        """The URL values for ``value`` ([] for the default, which stays out of the URL)."""
+        return list(value)
+
+    def describe(self, value, names: dict[str, str]) -> str:
+        """The words for ``value`` in a view's description ('' when it restricts nothing)."""
+        return f"{self.words} " + ", ".join(names.get(v, v) for v in value) if value else ""
+
+    def params(self, value) -> dict:
+        """The bound SQL parameters of ``value`` (an empty list means no restriction)."""
+        return {self.attribute: list(value)} if self.sql else {}
+
+    def condition(self, record: str, year: str) -> str:
+        """The SQL condition, true when the filter is unset."""
+        return f"(len(${self.attribute}::VARCHAR[]) = 0 OR {self.sql.format(record=record, year=year)})"
+
+    def loose_condition(self) -> str:
+        """The condition for an event with no deal, true when the filter is unset."""
+        return f"(len(${self.attribute}::VARCHAR[]) = 0 OR {self.loose_sql or 'false'})"
 
 
-def _vocabulary(key: str, values: list[str], vocab: tuple[str, ...], warnings: list[str]) -> tuple[str, ...]:
-    kept = []
-    for value in values:
-        word = value.strip().lower()
-        if word in vocab:
-            kept.append(word)
-        else:
-            warnings.append(f"Ignored {key} {_shown(value)}: use one of {', '.join(vocab)}.")
-    return tuple(v for v in vocab if v in kept)
+@dataclass(frozen=True)
+class Codes(Filter):
+    """Codes the data offers in one role (``Choices.codes[key]``), e.g. ISO3 buyer countries;
+    ``options_sql`` lists them (columns code, name) for the parser and the sidebar."""
+
+    example: str = ""
+    options_sql: str = ""
+
+    def parse(self, values, choices, warnings):
+        known, kept = choices.codes.get(self.key, {}), []
+        for value in values:
+            code = value.strip().upper()
+            if code in known:
+                kept.append(code)
+            else:
+                warnings.append(f"Ignored {self.key} {_shown(value)}: no deal has that {self.key} "
+                                f"(use {self.example}).")
+        return tuple(dict.fromkeys(kept))
 
 
-def _years(values: list[str], warnings: list[str]) -> tuple[int, int] | None:
-    if not values:
-        return None
-    if len(values) != 2:
-        warnings.append(f"Ignored years: give two years, first and last (years=2017&years=2021), not {len(values)}.")
-        return None
-    try:
-        first, last = (int(v.strip()) for v in values)
-    except ValueError:
-        warnings.append(f"Ignored years {', '.join(_shown(v) for v in values)}: years are whole numbers.")
-        return None
-    if not (YEAR_RANGE[0] <= first <= last <= YEAR_RANGE[1]):
+@dataclass(frozen=True)
+class Words(Filter):
+    """Words of a fixed vocabulary, kept in the vocabulary's order."""
+
+    vocabulary: tuple[str, ...] = ()
+
+    def parse(self, values, choices, warnings):
+        kept = set()
+        for value in values:
+            word = value.strip().lower()
+            if word in self.vocabulary:
+                kept.add(word)
+            else:
+                warnings.append(f"Ignored {self.key} {_shown(value)}: use one of {', '.join(self.vocabulary)}.")
+        return tuple(v for v in self.vocabulary if v in kept)
+
+    def describe(self, value, names):
+        return f"{self.words} " + ", ".join(value) if value else ""
+
+
+@dataclass(frozen=True)
+class YearRange(Filter):
+    """First and last year, inclusive, narrowed to the years the data has: a range covering the
+    whole span is no restriction at all (undated records stay), as when the slider is moved there."""
+
+    default: object = None
+
+    def parse(self, values, choices, warnings):
+        if not values:
+            return None
+        if len(values) != 2:
+            warnings.append(f"Ignored {self.key}: give two years, first and last "
+                            f"({self.key}=2017&{self.key}=2021), not {len(values)}.")
+            return None
+        try:
+            first, last = (int(v.strip()) for v in values)
+        except ValueError:
+            warnings.append(f"Ignored {self.key} {', '.join(_shown(v) for v in values)}: years are whole numbers.")
+            return None
+        if first > last:
+            warnings.append(f"Read {self.key} {_shortened(str(first))}-{_shortened(str(last))} as "
+                            f"{_shortened(str(last))}-{_shortened(str(first))}: the first year comes first.")
+            first, last = last, first
+        return self._within_span(first, last, choices.years, warnings)
+
+    def _within_span(self, first: int, last: int, span, warnings: list[str]):
         # int() takes up to 4,300 digits: quote a huge year back shortened, like any value.
-        warnings.append(f"Ignored years {_shortened(str(first))}-{_shortened(str(last))}: "
-                        f"need {YEAR_RANGE[0]} <= first <= last <= {YEAR_RANGE[1]}.")
-        return None
-    return first, last
+        given = f"{_shortened(str(first))}-{_shortened(str(last))}"
+        if span is None:
+            warnings.append(f"Ignored {self.key} {given}: the data has no dated records.")
+            return None
+        narrowed = (max(first, span[0]), min(last, span[1]))
+        if narrowed[0] > narrowed[1]:
+            warnings.append(f"Ignored {self.key} {given}: the data has records only in {span[0]}-{span[1]}.")
+            return None
+        if narrowed != (first, last):
+            warnings.append(f"Narrowed {self.key} {given} to {narrowed[0]}-{narrowed[1]}: "
+                            f"the data has records only in {span[0]}-{span[1]}.")
+        return None if narrowed == tuple(span) else narrowed
+
+    def to_url(self, value):
+        return [str(year) for year in value] if value else []
+
+    def describe(self, value, names):
+        return f"{self.words} {value[0]}-{value[1]}" if value else ""
+
+    def params(self, value):
+        first, last = value or (None, None)
+        return {"year_from": first, "year_to": last}
+
+    def condition(self, record, year):
+        return f"($year_from IS NULL OR {self.sql.format(record=record, year=year)})"
 
 
-def _basis(values: list[str], warnings: list[str]) -> str:
-    valid = [v.strip().lower() for v in values if v.strip().lower() in BASES]
-    for value in values:
-        if value.strip().lower() not in BASES:
-            warnings.append(f"Ignored basis {_shown(value)}: use one of {', '.join(BASES)}.")
-    if len(valid) > 1:
-        warnings.append(f"Used the first basis of {len(valid)} given ({valid[0]}).")
-    return valid[0] if valid else DEFAULT_BASIS
+@dataclass(frozen=True)
+class Choice(Filter):
+    """One of a few options, shown only on the pages that use it (``pages``); not a row filter."""
+
+    options: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+
+    def parse(self, values, choices, warnings):
+        valid = [v.strip().lower() for v in values if v.strip().lower() in self.options]
+        for value in values:
+            if value.strip().lower() not in self.options:
+                warnings.append(f"Ignored {self.key} {_shown(value)}: use one of {', '.join(self.options)}.")
+        if len(valid) > 1:
+            warnings.append(f"Used the first {self.key} of {len(valid)} given ({valid[0]}).")
+        return valid[0] if valid else self.default
+
+    def to_url(self, value):
+        return [value] if value != self.default else []
+
+    def describe(self, value, names):
+        return ""
+
+    def label_of(self, value: str) -> str:
+        """The option's label for people, e.g. 'Constant USD'."""
+        return dict(zip(self.options, self.labels))[value]
 
 
-def from_query(params: dict[str, list[str]], buyers: frozenset[str],
-               suppliers: frozenset[str]) -> tuple[Filters, list[str]]:
+# An event with no deal is in view if one of its countries is a chosen buyer (or supplier).
+_COUNTRIES_AS = ("SELECT DISTINCT d.{0}_iso3 AS code, c.name FROM deals d JOIN countries c ON c.iso3 = d.{0}_iso3 "
+                 "ORDER BY c.name, code")
+_EVENT_COUNTRY = "e.event_id IN (SELECT event_id FROM event_countries WHERE list_contains(${}::VARCHAR[], iso3))"
+
+BUYER = Codes("buyer", "buyers", "Buyer", "buyers", sql="list_contains($buyers::VARCHAR[], d.buyer_iso3)",
+              loose_sql=_EVENT_COUNTRY.format("buyers"), placeholder="All buyers",
+              example="an ISO3 country code, e.g. TUR", options_sql=_COUNTRIES_AS.format("buyer"))
+SUPPLIER = Codes("supplier", "suppliers", "Supplier", "suppliers",
+                 sql="list_contains($suppliers::VARCHAR[], d.supplier_iso3)",
+                 loose_sql=_EVENT_COUNTRY.format("suppliers"), placeholder="All suppliers",
+                 example="an ISO3 country code, e.g. RUS", options_sql=_COUNTRIES_AS.format("supplier"))
+YEARS = YearRange("years", "years", "Years", "years", sql="{year} BETWEEN $year_from AND $year_to", scope="record")
+STATUS = Words("status", "statuses", "Deal status", "status", sql="list_contains($statuses::VARCHAR[], d.status)",
+               placeholder="Any status", vocabulary=DEAL_STATUS)
+CONFIDENCE_FILTER = Words("confidence", "confidences", "Confidence", "confidence", scope="record",
+                          sql="list_contains($confidences::VARCHAR[], {record}.confidence)",
+                          placeholder="Any confidence", vocabulary=CONFIDENCE)
+ORIGIN_FILTER = Words("origin", "origins", "Origin", "origin", scope="record",
+                      sql="list_contains($origins::VARCHAR[], {record}.origin)", placeholder="Curated and imported",
+                      help="Curated: the project's sourced data. Imported: records added from files or the claim form.",
+                      vocabulary=ORIGIN)
+BASIS = Choice("basis", "basis", "Money basis", "basis", default="nominal", options=("nominal", "constant", "original"),
+               labels=("Nominal USD", "Constant USD", "Original currency"), pages=("money",))
+
+FILTERS: tuple[Filter, ...] = (BUYER, SUPPLIER, YEARS, STATUS, CONFIDENCE_FILTER, ORIGIN_FILTER, BASIS)
+PARAMETERS = tuple(f.key for f in FILTERS)
+BASES = BASIS.options
+DEFAULT_BASIS = BASIS.default
+
+
+class _View:
+    """What every view can say about itself; the fields come from FILTERS."""
+
+    def to_query(self) -> dict[str, list[str]]:
+        """The URL parameters for this view; defaults are left out."""
+        query = {f.key: f.to_url(getattr(self, f.attribute)) for f in FILTERS}
+        return {key: values for key, values in query.items() if values}
+
+    def query_string(self) -> str:
+        """The query string ('buyer=TUR&buyer=IND&years=2017&years=2021'), '' for defaults."""
+        return urlencode(self.to_query(), doseq=True)
+
+    def sql_params(self) -> dict:
+        """Bound parameters for the filter conditions; an empty list means no restriction."""
+        return {name: value for f in FILTERS for name, value in f.params(getattr(self, f.attribute)).items()}
+
+    def describe(self, names: dict[str, str] | None = None) -> str:
+        """The filters in plain English, e.g. 'buyers Turkey, India; years 2017-2021'."""
+        words = [f.describe(getattr(self, f.attribute), names or {}) for f in FILTERS]
+        return "; ".join(w for w in words if w) or "all records"
+
+
+# Hashable and frozen, so a view can key a cache; one field per filter record, so a new filter
+# needs no other line here.
+Filters = make_dataclass("Filters", [(f.attribute, object, field(default=f.default)) for f in FILTERS],
+                         bases=(_View,), frozen=True)
+Filters.__module__ = __name__  # where it is defined: pickling and Streamlit's cache hashing look it up
+Filters.__doc__ = "What the user selected, one field per filter record; empty means 'all'."
+
+
+def where(record: str, year: str, event: bool = False) -> str:
+    """The SQL restricting one kind of record (alias ``record``, joined to its deal as ``d``, its
+    year ``year``) to the view; ``event``: the record may have no deal (an event), and then its
+    own countries stand in for the deal's."""
+    through_deal = [f for f in FILTERS if f.sql and f.scope == "deal"]
+    own = [f.condition(record, year) for f in FILTERS if f.sql and f.scope == "record"]
+    deal = " AND ".join(f.condition(record, year) for f in through_deal)
+    if event:
+        loose = " AND ".join(f.loose_condition() for f in through_deal)
+        deal = f"CASE WHEN d.deal_id IS NOT NULL THEN {deal} ELSE {loose} END"
+    return " AND ".join([deal, *own])
+
+
+def from_query(params: dict[str, list[str]], choices: Choices) -> tuple["Filters", list[str]]:
     """Parse URL parameters into Filters, applying the valid parts.
 
-    Returns the filters and a warning for every parameter or value ignored, in words a user
-    can act on. ``buyers`` and ``suppliers`` are the ISO3 codes the deals name in those roles.
+    Returns the filters and a warning for every parameter or value ignored or changed, in words a
+    user can act on. ``choices`` is what the data offers (codes per role, the years span).
     """
     warnings = [f"Ignored unknown parameter {_shown(key)}." for key in params if key not in PARAMETERS]
     values = {}
-    for key in PARAMETERS:
-        given = [v for v in params.get(key, []) if v.strip()]
+    for f in FILTERS:
+        given = [v for v in params.get(f.key, []) if v.strip()]
         if len(given) > MAX_VALUES:
-            warnings.append(f"Ignored {key} values after the first {MAX_VALUES}.")
-        values[key] = given[:MAX_VALUES]
-    filters = Filters(
-        buyers=_codes("buyer", values["buyer"], buyers, warnings),
-        suppliers=_codes("supplier", values["supplier"], suppliers, warnings),
-        years=_years(values["years"], warnings),
-        statuses=_vocabulary("status", values["status"], DEAL_STATUS, warnings),
-        confidences=_vocabulary("confidence", values["confidence"], CONFIDENCE, warnings),
-        basis=_basis(values["basis"], warnings),
-        origins=_vocabulary("origin", values["origin"], ORIGIN, warnings))
-    return filters, warnings
+            warnings.append(f"Ignored {f.key} values after the first {MAX_VALUES}.")
+        values[f.attribute] = f.parse(given[:MAX_VALUES], choices, warnings)
+    return Filters(**values), warnings
 
 
-def within_span(filters: Filters, span: tuple[int, int]) -> tuple[Filters, list[str]]:
-    """The link's years narrowed to ``span`` (the years the data has), with a warning if changed.
-
-    The page's year slider cannot hold a year outside the data: seeding it with one raised.
-    A range covering the whole span is no restriction at all (as when the slider is moved there).
-    """
-    if filters.years is None:
-        return filters, []
-    first, last = max(filters.years[0], span[0]), min(filters.years[1], span[1])
-    given = f"{filters.years[0]}-{filters.years[1]}"
-    if first > last:
-        return replace(filters, years=None), [f"Ignored years {given}: the data has records only in "
-                                              f"{span[0]}-{span[1]}."]
-    narrowed = None if (first, last) == tuple(span) else (first, last)
-    warnings = [] if (first, last) == filters.years else [
-        f"Narrowed years {given} to {first}-{last}: the data has records only in {span[0]}-{span[1]}."]
-    return replace(filters, years=narrowed), warnings
-
-
-def parse_query_string(query: str, buyers: frozenset[str],
-                       suppliers: frozenset[str]) -> tuple[Filters, list[str]]:
+def parse_query_string(query: str, choices: Choices) -> tuple["Filters", list[str]]:
     """Parse a raw query string such as 'buyer=TUR&years=2017&years=2020'."""
-    return from_query(parse_qs(query.lstrip("?"), keep_blank_values=False), buyers, suppliers)
+    return from_query(parse_qs(query.lstrip("?"), keep_blank_values=False), choices)

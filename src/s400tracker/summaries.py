@@ -15,7 +15,7 @@ def units_delivered(deliveries: pd.DataFrame) -> pd.Series:
 def headline(pairs: pd.DataFrame, deliveries: pd.DataFrame, status: pd.DataFrame) -> dict:
     """The overview's figures: operators, countries with orders, contract value, units delivered.
 
-    ``pairs`` are deals summed per (supplier, buyer, status) as ``queries.deal_pairs`` gives them
+    ``pairs`` are deals summed per (supplier, buyer, status) as ``aggregates.deal_pairs`` gives them
     (``deal_count`` deals, ``valued_deals`` with a nominal USD value summed in ``value_usd_nominal``).
     """
     contracted = pairs[pairs["status"].isin(CONTRACTED)]

@@ -12,7 +12,7 @@ Pure and seeded: the same (N, seed) gives the same rows, and the database built 
 has the same content (the build time is fixed, so the data version is the same too).
 Rows are generated as DataFrames (numbers with numpy, text as Arrow strings built from codes,
 never a Python string per row) and written with ``db.write_database``; the derived tables come
-from ``derive_frames`` (vectorised ``derive``).
+from ``derive``, as the build's do.
 """
 
 import datetime as dt
@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import build, config, db, derive, derive_frames
+from . import build, config, db, derive
 from .schema import CONFIDENCE, EVENT_TYPE, PAYMENT_KIND, PRECISION, TABLES
 from .validate import DataError, load_tables, validate
 
@@ -377,12 +377,12 @@ def _curated_frames(data_dir: Path) -> tuple[dict[str, list[dict]], dict[str, pd
     typed, more = validate(raw)
     if problems or more:
         raise DataError(problems + more)
-    rows = {name: [build._database_row(r) for r in table_rows] for name, table_rows in typed.items()}
-    frames = {t.name: pd.DataFrame(rows[t.name], columns=db.table_columns(t)) for t in TABLES}
+    frames = build.frames(typed)
+    frames["event_countries"] = derive.event_countries(frames["events"])
+    frames["events"] = frames["events"].drop(columns="countries")
     for table in TABLES:  # dates as datetimes, like the synthetic rows they are appended to
         for column in (c.name for c in table.columns if c.kind == "date"):
             frames[table.name][column] = pd.to_datetime(frames[table.name][column])
-    frames["event_countries"] = pd.DataFrame(derive.event_countries(typed), columns=["event_id", "iso3"])
     return typed, frames
 
 
@@ -405,8 +405,7 @@ def synthesize(deals: int, db_path: Path, seed: int = 0, data_dir: Path = config
     counts = {name: len(synthetic[name]) for name in ("deals", "deliveries", "payments", "events")}
     log = [_import_entry(deals, seed, counts)]
     rates = derive.Rates.from_tables(typed)
-    tables["conversions"] = derive_frames.conversions(tables["deals"], tables["payments"], tables["citations"], rates)
-    tables["country_status"] = derive_frames.country_status(tables["deals"], tables["deliveries"])
+    tables |= derive.derived_tables(tables, rates)
     version = build._version_row(build.content_hash(data_dir), log, typed, rates.base_year)
     version |= {"built_at": BUILT_AT, "description": ", ".join(
         f"{len(tables[t.name])} {t.name}" for t in TABLES if t.sourced_as) + "; 1 synthetic import"}

@@ -1,4 +1,8 @@
-"""The app's data access: one read-only connection per process, cached named queries."""
+"""The app's data access: one read-only connection per process, every query cached per view.
+
+A page names the query it needs by the function itself, ``load(aggregates.deal_pairs, view)``,
+so "go to definition" from the page lands on the SQL.
+"""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -7,8 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from .. import config, db, maps, queries, summaries
-from ..filters import Filters
+from ..filters import Choices, Filters
 from .tables import MAX_ROWS_SHOWN, TableRows
+
+Query = Callable[..., pd.DataFrame]  # (connection, filters, **options) -> frame
 
 
 def database_key() -> str:
@@ -38,18 +44,22 @@ def _connection_for(key: str):
 
 
 # Every cached frame is small (a page of rows or an aggregate), so many views fit; an hour's
-# life lets a busy server's memory settle back after its visitors leave.
+# life lets a busy server's memory settle back after its visitors leave. The query function
+# itself is not hashed (the leading underscore): its qualified name keys the cache.
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
-def load(query: str, filters: Filters, key: str, **options) -> pd.DataFrame:
-    """A named query from ``queries`` under ``filters`` (with its ``options``, e.g. ``limit``),
-    cached per database build."""
-    return getattr(queries, query)(_connection_for(key), filters, **options)
+def cached(_query: Query, name: str, filters: Filters, key: str, **options) -> pd.DataFrame:
+    """``_query`` (called ``name``) under ``filters`` with its ``options``, per database build."""
+    return _query(_connection_for(key), filters, **options)
 
 
-def frame(query: str, filters: Filters, **options) -> pd.DataFrame:
-    """The cached result of a named filtered query; a query that runs too long or needs too
-    much memory stops the page with a message instead of hanging or crashing it."""
-    return guarded(load, query, filters, database_key(), **options)
+def load(query: Query, filters: Filters, **options) -> pd.DataFrame:
+    """The cached result of a filtered query (a function of ``queries`` or ``aggregates``); a
+    query that runs too long or needs too much memory stops the page with a message instead."""
+    return guarded(cached, query, _name(query), filters, database_key(), **options)
+
+
+def _name(query: Query) -> str:
+    return f"{query.__module__}.{query.__qualname__}"
 
 
 def guarded(compute: Callable, *args, **kwargs):
@@ -65,7 +75,7 @@ def guarded(compute: Callable, *args, **kwargs):
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
 def _disputes(filters: Filters, record_type: str | None, key: str):
-    claims = load("claims", filters, key)
+    claims = cached(queries.claims, _name(queries.claims), filters, key)
     if record_type is None:
         return summaries.disputes(claims)
     return summaries.dispute_notes(claims, record_type)
@@ -84,32 +94,29 @@ def dispute_notes(filters: Filters, record_type: str) -> dict[str, str]:
 
 def record_counts(filters: Filters) -> dict[str, int]:
     """Deals, deliveries, payments and events in view: {'deals': n, ...}."""
-    return {name: int(count) for name, count in frame("record_counts", filters).iloc[0].items()}
+    return {name: int(count) for name, count in load(queries.record_counts, filters).iloc[0].items()}
 
 
-# What a table shows on screen beyond its first rows' limit; its download has everything.
-SCREEN_OPTIONS = {"sources": {"supports_shown": queries.SUPPORTS_SHOWN}}
-
-
-def table(query: str, filters: Filters) -> TableRows:
-    """A table query's first MAX_ROWS_SHOWN rows (cached), how many rows it has in all, and a
-    function fetching every row for a download: run when the download is clicked and never
-    cached, since a million rows kept per filter combination would fill the server's memory."""
-    shown = frame(query, filters, limit=MAX_ROWS_SHOWN, **SCREEN_OPTIONS.get(query, {}))
+def table(query: Query, filters: Filters, **screen) -> TableRows:
+    """A table query's first MAX_ROWS_SHOWN rows (cached, with the ``screen`` options), how many
+    rows it has in all, and a function fetching every row for a download: run when the download
+    is clicked and never cached, since a million rows kept per filter combination would fill the
+    server's memory."""
+    shown = load(query, filters, limit=MAX_ROWS_SHOWN, **screen)
     if "total" in shown.columns:  # sources and conversions count themselves
         total = int(shown["total"].iloc[0]) if len(shown) else 0
         shown = shown.drop(columns="total")
-    else:
-        total = record_counts(filters)[query]
+    else:  # deals, deliveries, payments and events are counted together
+        total = record_counts(filters)[query.__name__]
     return TableRows(shown, total, every_row(query, filters))
 
 
-def every_row(query: str, filters: Filters) -> Callable[[], pd.DataFrame]:
-    """A function returning every row of a named table query under ``filters``, uncached."""
-    conn, run = open_database(), getattr(queries, query)
+def every_row(query: Query, filters: Filters) -> Callable[[], pd.DataFrame]:
+    """A function returning every row of a table query under ``filters``, uncached."""
+    conn = open_database()
 
     def rows() -> pd.DataFrame:
-        result = run(conn, filters)
+        result = query(conn, filters)
         return result.drop(columns="total") if "total" in result.columns else result
     return rows
 
@@ -125,28 +132,28 @@ def record_sources(record_type: str, record_ids) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def _static(query: str, key: str):
-    return getattr(queries, query)(_connection_for(key))
+def _static(_query: Callable, name: str, key: str):
+    return _query(_connection_for(key))
 
 
-def frame_static(query: str):
-    """An unfiltered named query (e.g. the import log), cached per database build."""
-    return _static(query, database_key())
+def static(query: Callable):
+    """An unfiltered query of ``queries`` (e.g. the import log), cached per database build."""
+    return _static(query, _name(query), database_key())
 
 
-def options() -> dict:
-    """What the filter widgets offer (cached per database build)."""
-    return _static("filter_options", database_key())
+def choices() -> Choices:
+    """What the filters offer (cached per database build)."""
+    return static(queries.filter_choices)
 
 
 def country_names() -> dict[str, str]:
     """ISO3 -> country name (cached per database build)."""
-    return _static("country_names", database_key())
+    return static(queries.country_names)
 
 
 def version() -> dict:
     """The data version row (cached per database build)."""
-    return _static("data_version", database_key())
+    return static(queries.data_version)
 
 
 @st.cache_resource(show_spinner=False)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from .. import export
+from .. import export, queries
 from ..filters import Filters
 from . import data
 from .filters import share_link
@@ -30,7 +30,7 @@ def bundle_button(filters: Filters) -> None:
     building it costs seconds, and most reruns are never downloaded.
     """
     link, names, version = share_link(filters), data.country_names(), data.version()
-    fetchers = {table: data.every_row(table, filters) for table in export.EXPORT_COLUMNS}
+    fetchers = {table: data.every_row(query, filters) for table, query in queries.TABLE_QUERIES.items()}
 
     def payload() -> bytes:
         tables = {table: fetch() for table, fetch in fetchers.items()}

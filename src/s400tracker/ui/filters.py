@@ -1,23 +1,27 @@
-"""The shared filter sidebar, kept in the session and mirrored into the URL.
+"""The shared filter sidebar, drawn from the filter records, kept in the session and mirrored into the URL.
 
 The URL decides on a session's first run (a shared link), the widgets after that; the
 filters live in a plain session key because Streamlit clears the query string on a page
 change, and are written back to the URL on every run so a copied link reproduces the view.
+Each widget is the record's (``filters.FILTERS``): codes and words are multiselects, the
+year range a slider, a choice a radio on the pages that use it.
 """
+
+from dataclasses import replace
 
 import streamlit as st
 
 from .. import filters as flt
 from ..text import md_escape
-from ..schema import CONFIDENCE, DEAL_STATUS, ORIGIN
 from . import data
 
 STATE = "s400_filters"
 WARNINGS = "s400_link_warnings"
-BASIS_LABELS = {"nominal": "Nominal USD", "constant": "Constant USD", "original": "Original currency"}
-WIDGETS = {"buyers": "f_buyers", "suppliers": "f_suppliers", "years": "f_years",
-           "statuses": "f_statuses", "confidences": "f_confidences", "origins": "f_origins",
-           "basis": "f_basis"}
+
+
+def widget_key(f: flt.Filter) -> str:
+    """The session key of a filter's sidebar widget, e.g. 'f_buyers'."""
+    return f"f_{f.attribute}"
 
 
 def current() -> flt.Filters:
@@ -29,63 +33,66 @@ def _url_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
 
 
-def _seed_from_url(options: dict) -> None:
+def _seed_from_url(choices: flt.Choices) -> None:
     """First run of a session: take the filters from the link, remember what was ignored."""
-    filters, warnings = flt.from_query(_url_params(), frozenset(options["buyers"]),
-                                       frozenset(options["suppliers"]))
-    filters, narrowed = flt.within_span(filters, options["years"])
-    st.session_state[STATE] = filters
-    st.session_state[WARNINGS] = warnings + narrowed
+    st.session_state[STATE], st.session_state[WARNINGS] = flt.from_query(_url_params(), choices)
 
 
-def _widget_values(filters: flt.Filters, span: tuple[int, int]) -> dict:
-    return {"buyers": list(filters.buyers), "suppliers": list(filters.suppliers),
-            "years": filters.years or span, "statuses": list(filters.statuses),
-            "confidences": list(filters.confidences), "origins": list(filters.origins), "basis": filters.basis}
+def _widget_value(f: flt.Filter, value, choices: flt.Choices):
+    if isinstance(f, flt.YearRange):
+        return value or choices.years
+    return list(value) if isinstance(value, tuple) else value
 
 
-def _on_change(span: tuple[int, int]) -> None:
+def _filter_value(f: flt.Filter, widget, choices: flt.Choices):
+    """The filter's value from its widget's; a slider over the whole span restricts nothing."""
+    if isinstance(f, flt.YearRange):
+        return None if tuple(widget) == tuple(choices.years) else tuple(widget)
+    return tuple(widget) if isinstance(widget, list) else widget
+
+
+def _on_change(choices: flt.Choices) -> None:
     """A widget changed: rebuild the filters from every widget; the link's warnings are done."""
     state, old = st.session_state, current()
-    years = tuple(state.get(WIDGETS["years"], span))
-    st.session_state[STATE] = flt.Filters(
-        buyers=tuple(state.get(WIDGETS["buyers"], old.buyers)),
-        suppliers=tuple(state.get(WIDGETS["suppliers"], old.suppliers)),
-        years=None if years == tuple(span) else years,
-        statuses=tuple(state.get(WIDGETS["statuses"], old.statuses)),
-        confidences=tuple(state.get(WIDGETS["confidences"], old.confidences)),
-        basis=state.get(WIDGETS["basis"], old.basis),
-        origins=tuple(state.get(WIDGETS["origins"], old.origins)))
+    values = {f.attribute: _filter_value(f, state[widget_key(f)], choices) for f in flt.FILTERS
+              if widget_key(f) in state}
+    st.session_state[STATE] = replace(old, **values)
     st.session_state[WARNINGS] = []
 
 
 def _reset() -> None:
-    for key in WIDGETS.values():
-        st.session_state.pop(key, None)
+    for f in flt.FILTERS:
+        st.session_state.pop(widget_key(f), None)
     st.session_state[STATE] = flt.Filters()
     st.session_state[WARNINGS] = []
 
 
-def _draw_widgets(options: dict, show_basis: bool) -> None:
-    span = options["years"]
-    values = _widget_values(current(), span)
-    for name, key in WIDGETS.items():
-        if key not in st.session_state:  # seed a widget from the filters, never both value and key
-            st.session_state[key] = values[name]
-    names = {**options["buyers"], **options["suppliers"]}
-    common = {"on_change": _on_change, "args": (span,)}
-    st.multiselect("Buyer", list(options["buyers"]), format_func=names.get, key=WIDGETS["buyers"],
-                   placeholder="All buyers", **common)
-    st.multiselect("Supplier", list(options["suppliers"]), format_func=names.get,
-                   key=WIDGETS["suppliers"], placeholder="All suppliers", **common)
-    st.slider("Years", span[0], span[1], key=WIDGETS["years"], **common)
-    st.multiselect("Deal status", list(DEAL_STATUS), key=WIDGETS["statuses"], placeholder="Any status", **common)
-    st.multiselect("Confidence", list(CONFIDENCE), key=WIDGETS["confidences"], placeholder="Any confidence", **common)
-    st.multiselect("Origin", list(ORIGIN), key=WIDGETS["origins"], placeholder="Curated and imported",
-                   help="Curated: the project's sourced data. Imported: records added from files or the claim form.",
-                   **common)
-    if show_basis:
-        st.radio("Money basis", list(flt.BASES), format_func=BASIS_LABELS.get, key=WIDGETS["basis"], **common)
+def _draw(f: flt.Filter, choices: flt.Choices) -> None:
+    """The record's widget, seeded from the view and calling back on change."""
+    common = {"key": widget_key(f), "on_change": _on_change, "args": (choices,), "help": f.help}
+    if isinstance(f, flt.Codes):
+        offered = choices.codes.get(f.key, {})
+        st.multiselect(f.label, list(offered), format_func=offered.get, placeholder=f.placeholder, **common)
+    elif isinstance(f, flt.Words):
+        st.multiselect(f.label, list(f.vocabulary), placeholder=f.placeholder, **common)
+    elif isinstance(f, flt.YearRange):
+        st.slider(f.label, *choices.years, **common)
+    elif isinstance(f, flt.Choice):
+        st.radio(f.label, list(f.options), format_func=f.label_of, **common)
+
+
+def _shown_filters(page: str, choices: flt.Choices) -> list[flt.Filter]:
+    """The records with a widget on ``page``: a choice only where it is used, years only when dated."""
+    shown = [f for f in flt.FILTERS if not isinstance(f, flt.Choice) or page in f.pages]
+    return [f for f in shown if not isinstance(f, flt.YearRange) or choices.years is not None]
+
+
+def _draw_widgets(page: str, choices: flt.Choices) -> None:
+    view = current()
+    for f in _shown_filters(page, choices):
+        if widget_key(f) not in st.session_state:  # seed a widget from the filters, never both value and key
+            st.session_state[widget_key(f)] = _widget_value(f, getattr(view, f.attribute), choices)
+        _draw(f, choices)
 
 
 def share_link(filters: flt.Filters) -> str:
@@ -95,14 +102,15 @@ def share_link(filters: flt.Filters) -> str:
     return f"{base}?{query}" if query else base
 
 
-def sidebar(show_basis: bool = False) -> flt.Filters:
-    """Draw the filter sidebar, sync the URL, show the share link; return the filters."""
-    options = data.options()
+def sidebar(page: str) -> flt.Filters:
+    """Draw the filter sidebar for ``page`` (its URL path), sync the URL, show the share link;
+    return the filters."""
+    choices = data.choices()
     if STATE not in st.session_state:
-        _seed_from_url(options)
+        _seed_from_url(choices)
     with st.sidebar:
         st.header("Filters")
-        _draw_widgets(options, show_basis)
+        _draw_widgets(page, choices)
         st.button("Reset filters", on_click=_reset, width="stretch")
     filters = current()
     st.query_params.from_dict(filters.to_query())

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from .. import importing
+from .. import importing, queries
 from ..importers import claims_form
 from ..schema import CONFIDENCE, CURRENCY, DEAL_STATUS, EVENT_TYPE, PAYMENT_KIND, UNIT
 from ..text import md_escape
@@ -58,7 +58,7 @@ def commit_section(db_path, payload: bytes, file_name: str, fmt: str, key: str) 
 
 
 def _deal_choices() -> list[str]:
-    return sorted(data.frame_static("deal_ids"))
+    return sorted(data.static(queries.deal_ids))
 
 
 def claim_inputs() -> None:
@@ -95,7 +95,7 @@ def _competing_value() -> dict:
 
 
 def _deal() -> dict:
-    countries = data.options()["buyers"] | data.country_names()
+    countries = data.choices().codes["buyer"] | data.country_names()
     return {"buyer_iso3": st.selectbox("Buyer", sorted(countries), format_func=countries.get, key="claim_buyer"),
             "supplier_iso3": "RUS", "system_id": "s400", "seller_org_id": "rosoboronexport",
             "status": st.selectbox("Status", DEAL_STATUS, key="claim_status"),

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from .. import maps
+from .. import aggregates, maps
 from ..filters import Filters
 from . import data
 
@@ -36,7 +36,7 @@ class _SerialisedDeck:
 @st.cache_data(show_spinner=False, max_entries=64, ttl=600)  # ~0.2 MB of JSON each
 def deck_for_view(filters: Filters, selected_iso3: str | None, key: str) -> tuple[str, str | None]:
     """(deck JSON, note on arcs left out) of the view's map, cached per view and database build."""
-    status, pairs = data.load("country_status", filters, key), data.load("deal_pairs", filters, key)
+    status, pairs = data.load(aggregates.country_status, filters), data.load(aggregates.deal_pairs, filters)
     arcs, note = maps.largest_arcs(maps.arcs_frame(pairs))
     return _deck_json(status, arcs, selected_iso3), note
 

@@ -1,46 +1,51 @@
-"""The record tables (deals, deliveries, payments, events, sources) as every page shows them."""
+"""The record tables (deals, deliveries, payments, events, sources, conversions) as every page shows them.
+
+Which columns a table shows, in which order and how, is read from ``columns`` (their one home).
+"""
 
 import pandas as pd
 import streamlit as st
 
+from .. import export
+from ..columns import LINK, MONEY, WIDE, Col, screen_columns
 from ..text import safe_url
 from . import data
 from .layout import empty_state
-from .tables import TableRows, record_table
+from .tables import TableRows, data_table
 
-MONEY = st.column_config.NumberColumn(format="compact")
 TEXT_WIDE = st.column_config.TextColumn(width="large")
+# What each table's records are called in an empty state, and the column naming each record.
+RECORDS = {"deals": ("deals", "deal_id"), "deliveries": ("deliveries", "delivery_id"),
+           "payments": ("payments", "payment_id")}
 
 
-DISPUTED = st.column_config.TextColumn("competing claims", width="large")
+def _config(column: Col):
+    """How Streamlit draws one column, from its kind and label."""
+    if column.kind == MONEY:
+        return st.column_config.NumberColumn(column.label, format="compact")
+    if column.kind == WIDE:
+        return st.column_config.TextColumn(column.label, width="large")
+    if column.kind == LINK:
+        return st.column_config.LinkColumn(column.label, display_text="open source")
+    return st.column_config.Column(column.label) if column.label else None
 
-# What each table shows on screen: (what it is called, its key, columns, column settings).
-VIEWS = {
-    "deals": ("deals", "deal_id",
-              ["deal_id", "buyer", "status", "signed_date", "quantity", "unit", "value_amount", "value_currency",
-               "value_usd_nominal", "confidence", "disputed", "title", "origin", "sources"],
-              {"value_amount": MONEY, "disputed": DISPUTED, "sources": TEXT_WIDE,
-               "value_usd_nominal": st.column_config.NumberColumn("value (US$, nominal)", format="compact")}),
-    "deliveries": ("deliveries", "delivery_id",
-                   ["delivery_id", "deal_id", "buyer", "date", "date_precision", "quantity", "unit", "basis",
-                    "planned", "confidence", "disputed", "description", "origin", "sources"],
-                   {"disputed": DISPUTED, "sources": TEXT_WIDE}),
-    "payments": ("payments", "payment_id",
-                 ["payment_id", "deal_id", "payer", "payee", "date", "amount", "currency", "usd_nominal", "kind",
-                  "confidence", "disputed", "origin", "sources"],
-                 {"amount": MONEY, "disputed": DISPUTED, "sources": TEXT_WIDE,
-                  "usd_nominal": st.column_config.NumberColumn("US$ nominal", format="compact")}),
-}
+
+def record_table(table: str, rows: TableRows, key: str) -> pd.DataFrame:
+    """A table with its screen columns and its documented CSV; returns the selected rows."""
+    shown = screen_columns(table)
+    config = {c.name: _config(c) for c in shown if _config(c) is not None}
+    return data_table(rows, key, lambda frame: export.table_csv(table, frame), f"{table}.csv",
+                      [c.name for c in shown], config)
 
 
 def disputed_table(table: str, rows: TableRows, notes: dict[str, str], key: str) -> pd.DataFrame:
     """Deals, deliveries or payments with, beside the preferred values, every competing claim."""
-    what, id_column, columns, config = VIEWS[table]
+    what, id_column = RECORDS[table]
     if rows.shown.empty:
         empty_state(what)
         return rows.shown
     shown = rows.shown.assign(disputed=rows.shown[id_column].map(notes).fillna("") if notes else "")
-    return record_table(table, TableRows(shown, rows.total, rows.everything), key, columns, config)
+    return record_table(table, TableRows(shown, rows.total, rows.everything), key)
 
 
 def events_table(rows: TableRows, key: str) -> pd.DataFrame:
@@ -48,8 +53,7 @@ def events_table(rows: TableRows, key: str) -> pd.DataFrame:
     if rows.shown.empty:
         empty_state("events")
         return rows.shown
-    columns = ["event_id", "date", "type", "countries", "title", "confidence", "deal_id", "origin", "sources"]
-    return record_table("events", rows, key, columns, {"title": TEXT_WIDE, "sources": TEXT_WIDE})
+    return record_table("events", rows, key)
 
 
 def sources_table(rows: TableRows, key: str) -> pd.DataFrame:
@@ -58,10 +62,7 @@ def sources_table(rows: TableRows, key: str) -> pd.DataFrame:
         empty_state("sources")
         return rows.shown
     shown = rows.shown.assign(link=rows.shown["url"].map(safe_url))
-    columns = ["source_id", "link", "title", "publisher", "published_date", "records", "supports", "origin"]
-    config = {"link": st.column_config.LinkColumn("link", display_text="open source"),
-              "title": TEXT_WIDE, "supports": TEXT_WIDE}
-    return record_table("sources", TableRows(shown, rows.total, rows.everything), key, columns, config)
+    return record_table("sources", TableRows(shown, rows.total, rows.everything), key)
 
 
 def selection_details(selected: pd.DataFrame, record_type: str, key: str, claims: pd.DataFrame) -> None:

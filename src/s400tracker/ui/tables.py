@@ -6,8 +6,6 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from .. import export
-
 MAX_ROWS_SHOWN = 1000  # rows drawn on screen; the downloads always hold every row
 
 
@@ -51,10 +49,3 @@ def data_table(rows: TableRows, key: str, to_csv: Callable[[pd.DataFrame], bytes
                               file_name=file_name.replace(".csv", "-selected.csv"), mime="text/csv",
                               key=f"{key}_selected_csv", icon=":material/download:", on_click="ignore")
     return selected
-
-
-def record_table(table: str, rows: TableRows, key: str, columns: list[str] | None = None,
-                 column_config: dict | None = None) -> pd.DataFrame:
-    """A table of deals, deliveries, payments, events or sources with its documented CSV."""
-    return data_table(rows, key, lambda frame: export.table_csv(table, frame), f"{table}.csv",
-                      columns, column_config)

@@ -12,11 +12,12 @@ import time
 
 from streamlit import runtime
 
+from .. import aggregates, queries
 from ..filters import Filters
 from . import data, maps
 
 LOGGER = logging.getLogger(__name__)
-FIRST_PAGE = ("deal_pairs", "delivered_units", "country_status")
+FIRST_PAGE = (aggregates.deal_pairs, aggregates.delivered_units, aggregates.country_status)
 
 
 def warm_default_view(wait_for_runtime: float = 30.0) -> None:
@@ -32,8 +33,8 @@ def warm_default_view(wait_for_runtime: float = 30.0) -> None:
         view, key = Filters(), data.database_key()
         data.outlines()
         for query in FIRST_PAGE:
-            data.load(query, view, key)
-        data.load("events", view, key, limit=6)
+            data.load(query, view)
+        data.load(queries.events, view, limit=6)
         maps.deck_for_view(view, None, key)
     except Exception as error:  # noqa: BLE001 - any failure only costs the head start; the page reports it
         LOGGER.warning("cache warm-up skipped: %s", error)

@@ -1,0 +1,151 @@
+"""Aggregates for the charts, the map and the headline: the records in view summed in SQL.
+
+At a million records no chart needs a row per record: each function here returns a frame shaped
+like the rows its pure builder takes (``charts``, ``maps``, ``summaries``), a row per group.
+The records in view are exactly those of ``queries`` (its FROM and WHERE per kind).
+"""
+
+import pandas as pd
+
+from .queries import (DEAL_YEAR, DEALS_FROM, DEALS_WHERE, DELIVERIES_FROM, DELIVERIES_WHERE, EVENTS_FROM,
+                      EVENTS_WHERE, IS_CONTRACTED, PAYMENTS_FROM, PAYMENTS_WHERE, run)
+from .filters import Filters
+
+
+def delivered_units(conn, filters: Filters) -> pd.DataFrame:
+    """Actual delivery batches summed per unit, in SQL: what the overview's headline needs of the
+    deliveries, without loading every delivery (a frame summaries.units_delivered accepts)."""
+    sql = f"""
+    SELECT v.unit, sum(v.quantity) AS quantity, false AS planned, 'batch' AS basis
+    FROM {DELIVERIES_FROM}
+    WHERE NOT v.planned AND v.basis = 'batch' AND v.quantity IS NOT NULL AND v.unit IS NOT NULL
+      AND {DELIVERIES_WHERE}
+    GROUP BY v.unit ORDER BY v.unit"""
+    return run(conn, sql, filters)
+
+
+def country_status(conn, filters: Filters) -> pd.DataFrame:
+    """Operator status per buyer country among the deals in view, with names and map points."""
+    sql = f"""
+    WITH counts AS (SELECT d.buyer_iso3 AS iso3, count(*) AS deal_count FROM {DEALS_FROM}
+                    WHERE {DEALS_WHERE} GROUP BY d.buyer_iso3)
+    SELECT cs.iso3, c.name, cs.operator_status, cs.basis, c.label_lat, c.label_lon, n.deal_count
+    FROM country_status cs JOIN countries c USING (iso3) JOIN counts n USING (iso3)
+    ORDER BY c.name"""
+    return run(conn, sql, filters)
+
+
+def deal_pairs(conn, filters: Filters) -> pd.DataFrame:
+    """Deals in view summed per (supplier, buyer, status), with both countries' map points: what
+    the headline and the map's arcs need, a row per pair rather than per deal. ``deal_count``
+    deals, ``valued_deals`` of them with a nominal USD value summed in ``value_usd_nominal``."""
+    sql = f"""
+    WITH usd AS (SELECT record_id, usd_nominal FROM conversions WHERE figure = 'deal value')
+    SELECT d.supplier_iso3, s.name AS supplier, d.buyer_iso3, b.name AS buyer, d.status,
+           count(*) AS deal_count, count(usd.usd_nominal) AS valued_deals,
+           sum(usd.usd_nominal) AS value_usd_nominal,
+           any_value(b.label_lat) AS buyer_lat, any_value(b.label_lon) AS buyer_lon,
+           any_value(s.label_lat) AS supplier_lat, any_value(s.label_lon) AS supplier_lon
+    FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN countries s ON s.iso3 = d.supplier_iso3
+    LEFT JOIN usd ON usd.record_id = d.deal_id
+    WHERE {DEALS_WHERE}
+    GROUP BY d.supplier_iso3, s.name, d.buyer_iso3, b.name, d.status ORDER BY supplier, buyer, d.status"""
+    return run(conn, sql, filters)
+
+
+def deal_years(conn, filters: Filters) -> pd.DataFrame:
+    """Contracted deals in view summed per (year, buyer, currency, status), as charts.value_by_year
+    reads deals: each value column the sum of the known values (NULL when none is known)."""
+    sql = f"""
+    WITH usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'deal value')
+    SELECT {DEAL_YEAR} AS year, b.name AS buyer, d.value_currency, d.status, count(*) AS deal_count,
+           sum(d.value_amount) AS value_amount, sum(usd.usd_nominal) AS value_usd_nominal,
+           sum(usd.usd_constant) AS value_usd_constant
+    FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 LEFT JOIN usd ON usd.record_id = d.deal_id
+    WHERE {DEALS_WHERE} AND {IS_CONTRACTED}
+    GROUP BY ALL ORDER BY year, buyer, d.value_currency, d.status"""
+    return run(conn, sql, filters)
+
+
+def money_deals(conn, filters: Filters) -> pd.DataFrame:
+    """The contracted deals with a USD value, as charts.money_flows reads them: deals with
+    payments in view one by one, the others (whose whole value is a balance) summed per buyer,
+    exporter and manufacturer, which gives the same flows in far fewer rows."""
+    sql = f"""
+    WITH usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'deal value'),
+    paid AS (SELECT DISTINCT p.deal_id FROM {PAYMENTS_FROM} WHERE {PAYMENTS_WHERE}),
+    eligible AS (
+        SELECT CASE WHEN paid.deal_id IS NULL THEN NULL ELSE d.deal_id END AS deal_id, b.name AS buyer,
+               seller.name AS seller, maker.name AS manufacturer, d.status,
+               CASE WHEN usd.usd_nominal > 0 THEN usd.usd_nominal END AS nominal,
+               CASE WHEN usd.usd_constant > 0 THEN usd.usd_constant END AS constant
+        FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN systems sy USING (system_id)
+        LEFT JOIN organizations seller ON seller.org_id = d.seller_org_id
+        LEFT JOIN organizations maker ON maker.org_id = sy.manufacturer_org_id
+        JOIN usd ON usd.record_id = d.deal_id LEFT JOIN paid ON paid.deal_id = d.deal_id
+        WHERE {DEALS_WHERE} AND {IS_CONTRACTED}
+          AND (usd.usd_nominal > 0 OR usd.usd_constant > 0))
+    SELECT deal_id, buyer, seller, manufacturer, any_value(status) AS status,
+           sum(nominal) AS value_usd_nominal, sum(constant) AS value_usd_constant
+    FROM eligible GROUP BY ALL ORDER BY buyer, seller NULLS LAST, manufacturer NULLS LAST, deal_id NULLS FIRST"""
+    return run(conn, sql, filters)
+
+
+def money_payments(conn, filters: Filters) -> pd.DataFrame:
+    """The payments in view with a USD amount, as charts.money_flows reads them (date order)."""
+    sql = f"""
+    WITH usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'payment')
+    SELECT p.deal_id, p.kind, p.date::TIMESTAMP AS date_start, usd.usd_nominal, usd.usd_constant
+    FROM {PAYMENTS_FROM} JOIN usd ON usd.record_id = p.payment_id
+    WHERE {PAYMENTS_WHERE} AND (usd.usd_nominal > 0 OR usd.usd_constant > 0)
+    ORDER BY p.date, p.payment_id"""
+    return run(conn, sql, filters)
+
+
+def timeline_years(conn, filters: Filters, lanes: int = 25) -> pd.DataFrame:
+    """Records in view counted per buyer lane and calendar year, for the timeline at scale:
+    signatures (kind 'signed'), deliveries (kind 'delivery', by planned and basis) and deal
+    events (kind 'event', by type), for the ``lanes`` buyers with the most deals and deliveries
+    (``buyers_in_view`` buyers have any)."""
+    sql = f"""
+    WITH busiest AS (
+        SELECT buyer_iso3, count(*) AS n, count(*) OVER () AS buyers_in_view FROM (
+            SELECT d.buyer_iso3 FROM {DEALS_FROM} WHERE {DEALS_WHERE}
+            UNION ALL SELECT d.buyer_iso3 FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE})
+        GROUP BY buyer_iso3 ORDER BY n DESC, buyer_iso3 LIMIT $lanes),
+    marks AS (
+        SELECT 'signed' AS kind, d.buyer_iso3, NULL::BOOLEAN AS planned, NULL AS basis, NULL AS type,
+               year(d.signed_date) AS year
+        FROM {DEALS_FROM} WHERE {DEALS_WHERE} AND d.signed_date IS NOT NULL
+        UNION ALL SELECT 'delivery', d.buyer_iso3, coalesce(v.planned, false), v.basis, NULL, year(v.date)
+        FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE} AND v.date IS NOT NULL
+        UNION ALL SELECT 'event', d.buyer_iso3, NULL, NULL, e.type, year(e.date)
+        FROM {EVENTS_FROM} WHERE {EVENTS_WHERE} AND e.date IS NOT NULL AND d.deal_id IS NOT NULL)
+    SELECT m.kind, m.buyer_iso3, c.name AS buyer, m.planned, m.basis, m.type, m.year, count(*) AS n,
+           any_value(busiest.buyers_in_view) AS buyers_in_view
+    FROM marks m JOIN busiest USING (buyer_iso3) JOIN countries c ON c.iso3 = m.buyer_iso3
+    GROUP BY ALL ORDER BY m.kind, m.buyer_iso3, m.planned, m.basis, m.type, m.year"""
+    return run(conn, sql, filters, lanes=lanes)
+
+
+def cumulative_years(conn, filters: Filters, series: int = 12) -> pd.DataFrame:
+    """Deliveries with a quantity, unit and date, summed per (buyer, unit, planned, basis, year)
+    for the ``series`` (buyer, unit) pairs with the largest batch totals: the cumulative chart at
+    scale. ``series_in_view`` is how many (buyer, unit) pairs there are in all."""
+    sql = f"""
+    WITH usable AS (
+        SELECT d.buyer_iso3, v.unit, coalesce(v.planned, false) AS planned, v.basis, year(v.date) AS year,
+               v.quantity
+        FROM {DELIVERIES_FROM}
+        WHERE {DELIVERIES_WHERE} AND v.quantity IS NOT NULL AND v.unit IS NOT NULL AND v.date IS NOT NULL),
+    ranked AS (
+        SELECT buyer_iso3, unit, sum(quantity) FILTER (WHERE basis = 'batch') AS batches,
+               count(*) OVER () AS series_in_view
+        FROM usable GROUP BY buyer_iso3, unit),
+    chosen AS (SELECT * FROM ranked WHERE batches IS NOT NULL
+               ORDER BY batches DESC, buyer_iso3, unit LIMIT $series)
+    SELECT u.buyer_iso3, c.name AS buyer, u.unit, u.planned, u.basis, u.year, count(*) AS n,
+           sum(u.quantity) AS quantity, any_value(ch.series_in_view) AS series_in_view
+    FROM usable u JOIN chosen ch USING (buyer_iso3, unit) JOIN countries c ON c.iso3 = u.buyer_iso3
+    GROUP BY ALL ORDER BY u.buyer_iso3, u.unit, u.planned, u.basis, u.year"""
+    return run(conn, sql, filters, series=series)
