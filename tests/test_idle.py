@@ -14,7 +14,7 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
-from s400tracker.ui import allocator, idle
+from s400tracker.server import allocator, idle
 
 from .live_server import run_async
 

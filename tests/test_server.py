@@ -5,7 +5,8 @@ import time
 import duckdb
 import pytest
 
-from s400tracker import db, health
+from s400tracker import db
+from s400tracker.server import health
 
 
 def test_a_query_that_runs_too_long_is_interrupted_with_a_clear_error(real_db):

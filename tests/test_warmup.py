@@ -2,7 +2,7 @@
 
 import logging
 
-from s400tracker.ui import warmup
+from s400tracker.server import warmup
 
 
 def test_without_a_runtime_the_warm_up_gives_up_quietly(caplog):

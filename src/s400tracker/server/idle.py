@@ -24,7 +24,8 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.logger import get_logger
 
-from . import allocator, figures, warmup
+from ..ui import figures
+from . import allocator, warmup
 
 LOGGER = get_logger(__name__)
 POLL_SECONDS = 2.0  # shorter than any session is kept, so no session goes unnoticed

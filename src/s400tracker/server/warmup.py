@@ -13,7 +13,7 @@ import time
 from streamlit import runtime
 
 from ..filters import Filters
-from . import data, maps
+from ..ui import data, maps
 
 LOGGER = logging.getLogger(__name__)
 FIRST_PAGE = ("deal_pairs", "delivered_units", "country_status")

@@ -1,6 +1,6 @@
 """The health check a load balancer polls: the server answers and the database opens and reads."""
 
-from . import config, db, queries
+from .. import config, db, queries
 
 
 def check() -> tuple[int, dict]:

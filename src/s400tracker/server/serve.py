@@ -1,6 +1,6 @@
 """Start the dashboard server: ``python -m s400tracker serve`` (what ``make run`` does).
 
-It serves ui/asgi.py: the dashboard (app.py) plus the /healthz route a load balancer polls.
+It serves server/asgi.py: the dashboard (app.py) plus the /healthz route a load balancer polls.
 
 Why not plain ``streamlit run app.py``: with a ``pages/`` folder beside app.py, Streamlit
 1.67 runs the very first session of a fresh server in its legacy folder mode, so a deep link
