@@ -7,29 +7,16 @@ arrives: a 404 and a failed download. Under load (20 sessions) 4 downloads in 10
 so. Mapping the file to the session that asked for it keeps it until that session's next run.
 """
 
-from pathlib import PurePosixPath
-
-from streamlit.runtime.media_file_manager import MediaFileManager
+from . import streamlit_internals as internals
 
 COORDINATE = "generated-download:{}"  # a coordinate of our own: never an element's delta path
 
 
-def keep_generated_downloads(manager: type = MediaFileManager) -> None:
-    """Make ``manager.execute_deferred`` map the file it generates to the requesting session.
+def _keep_for_session(manager, session_id: str, file_id: str) -> None:
+    internals.keep_file_for_session(manager, session_id, file_id, COORDINATE.format(file_id))
+
+
+def keep_generated_downloads(manager_class: type = internals.MediaFileManager) -> None:
+    """Map every file Streamlit generates for a download to the session that asked for it.
     Idempotent: the server may import the app module more than once."""
-    original = manager.execute_deferred
-    if getattr(original, "keeps_generated_downloads", False):
-        return
-
-    def execute_deferred(self, file_id: str) -> str:
-        with self._lock:
-            session_id = self._deferred_callables.get(file_id, {}).get("session_id")
-        url = original(self, file_id)
-        generated = PurePosixPath(url).name.split(".")[0]  # the URL is /media/<file id><extension>
-        with self._lock:
-            if session_id and generated in self._file_metadata:
-                self._files_by_session_and_coord[session_id][COORDINATE.format(generated)] = generated
-        return url
-
-    execute_deferred.keeps_generated_downloads = True
-    manager.execute_deferred = execute_deferred
+    internals.on_generated_download(_keep_for_session, manager_class)
