@@ -1,15 +1,30 @@
-"""The health check a load balancer polls: the server answers and the database opens and reads."""
+"""The health check a load balancer polls: the server answers and the database opens and reads.
 
-from .. import config, db, queries
+/healthz is public, so its body never names the database file: where the data lives is the
+operator's business. The full error goes to the server's log instead.
+"""
+
+from .. import config, db
+from . import streamlit_internals as internals
+
+LOGGER = internals.server_logger(__name__)
+# The health check's own query: the data version row as the build wrote it, imports included.
+VERSION_SQL = "SELECT version, imports FROM data_version LIMIT 1"
+
+
+def _unavailable(detail: str) -> tuple[int, dict]:
+    return 503, {"status": "unavailable", "detail": detail}
 
 
 def check() -> tuple[int, dict]:
-    """(HTTP status, body): 200 with the data version when the database reads, 503 saying why not."""
-    path = config.database_path()
+    """(HTTP status, body): 200 with the data version and the number of imports committed when
+    the database reads; 503 saying what is wrong, in words that name no path."""
     try:
-        with db.connect(path) as conn:
-            version = queries.data_version(conn)
+        with db.connect(config.database_path()) as conn:
+            row = db.query(conn, VERSION_SQL).iloc[0]
+    except FileNotFoundError:
+        return _unavailable("the database is missing")
     except Exception as error:  # any failure to read the database means "do not route here"
-        return 503, {"status": "unavailable", "database": str(path), "detail": f"{type(error).__name__}: {error}"}
-    return 200, {"status": "ok", "database": str(path), "data_version": version["version"],
-                 "imports": int(version.get("imports", 0))}
+        LOGGER.warning("health check: the database could not be read: %s: %s", type(error).__name__, error)
+        return _unavailable(f"the database could not be read ({type(error).__name__})")
+    return 200, {"status": "ok", "data_version": row["version"], "imports": int(row["imports"])}
