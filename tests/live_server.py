@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from s400tracker.ui.allocator import resident_mb
+from s400tracker.server.allocator import resident_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "test-artifacts"

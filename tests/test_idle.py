@@ -1,20 +1,15 @@
 """The idle release and the allocator under it. The load test shows it on the real server;
-these pin each part on the pinned Streamlit."""
+these pin each part (the Streamlit internals it reads: tests/test_streamlit_internals.py)."""
 
 import asyncio
 import logging
 import os
 import threading
-from types import SimpleNamespace
 
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_session_storage import MemorySessionStorage
-from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
-from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
-from s400tracker.ui import allocator, idle
+from s400tracker.server import allocator, idle
 
 from .live_server import run_async
 
@@ -26,30 +21,6 @@ def idle_log(caplog):
     with caplog.at_level(logging.INFO, logger=idle.LOGGER.name):
         yield caplog
     idle.LOGGER.removeHandler(caplog.handler)
-
-
-def kept_session(session_id: str) -> SimpleNamespace:
-    """What the session storage keeps for a reconnect, as far as it reads it."""
-    return SimpleNamespace(session=SimpleNamespace(id=session_id), client=None)
-
-
-def session_manager(storage: MemorySessionStorage) -> WebsocketSessionManager:
-    return WebsocketSessionManager(storage, MemoryUploadedFileManager("/upload"), ScriptCache(), None)
-
-
-def test_expired_kept_sessions_are_forgotten_and_live_ones_stay():
-    expired, live = MemorySessionStorage(ttl_seconds=0), MemorySessionStorage(ttl_seconds=600)
-    for storage in (expired, live):
-        storage.save(kept_session("a"))
-        storage.save(kept_session("b"))  # a write: Streamlit reaps the expired "a" only now
-    assert idle._forget_expired_sessions(session_manager(expired)) == 1  # the last one stayed
-    assert idle._forget_expired_sessions(session_manager(expired)) == 0
-    assert idle._forget_expired_sessions(session_manager(live)) == 0
-    assert [info.session.id for info in live.list()] == ["a", "b"]
-
-
-def test_a_session_manager_of_another_shape_forgets_nothing():
-    assert idle._forget_expired_sessions(object()) == 0
 
 
 def test_the_release_empties_the_caches_and_warms_the_first_page(monkeypatch, idle_log):
@@ -94,8 +65,8 @@ def watch(manager, monkeypatch, releases: list, within: float = 5) -> None:
         await asyncio.to_thread(released.wait, within)
         task.cancel()
 
-    monkeypatch.setattr(idle.runtime, "exists", lambda: True)
-    monkeypatch.setattr(idle.runtime, "get_instance", lambda: SimpleNamespace(_session_mgr=manager))
+    monkeypatch.setattr(idle.internals, "runtime_started", lambda: True)
+    monkeypatch.setattr(idle.internals, "session_manager", lambda: manager)
     monkeypatch.setattr(idle, "release", release)
     run_async(run())  # on its own thread: the browser tests' Playwright owns this thread's loop
 

@@ -8,7 +8,7 @@ printed and written to test-artifacts/loadtest-protocol.md. Timings are reported
 asserted: speed is the benchmark's business, and a busy CI machine must not fail the build.
 
 Memory is asserted: once the sessions have closed and Streamlit's time to keep them for a
-reconnect is over, the server releases what the rush left (ui/idle.py) and must be back near
+reconnect is over, the server releases what the rush left (server/idle.py) and must be back near
 its warm start. CI keeps closed sessions for 5 s instead of the configured 60 s, to be quick;
 `make loadtest` uses the server's own setting.
 """
@@ -18,7 +18,7 @@ import os
 
 from benchmarks import loadgen
 
-from s400tracker.ui.idle import RELEASED
+from s400tracker.server.idle import RELEASED
 
 from .live_server import rss_mb, run_async, sample_memory, server_process, settled_rss_mb, write_figures
 

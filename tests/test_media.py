@@ -3,7 +3,7 @@
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from s400tracker.ui import media
+from s400tracker.server import media
 
 
 class Manager(MediaFileManager):

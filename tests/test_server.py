@@ -1,11 +1,14 @@
 """Hardening of the database access and the server's health check."""
 
+import json
+import re
 import time
 
 import duckdb
 import pytest
 
-from s400tracker import db, health
+from s400tracker import db
+from s400tracker.server import health
 
 
 def test_a_query_that_runs_too_long_is_interrupted_with_a_clear_error(real_db):
@@ -43,12 +46,33 @@ def test_the_apps_connection_is_read_only_and_cannot_reach_files_or_change_setti
             db.query(conn, "SET enable_external_access = true")
 
 
-def test_health_is_ok_with_the_data_version_when_the_database_reads(app_db):
+def test_health_is_ok_with_the_data_version_and_no_file_path(app_db):
     status, body = health.check()
-    assert status == 200 and body["status"] == "ok" and len(body["data_version"]) == 12
+    assert status == 200 and body == {"status": "ok", "data_version": body["data_version"], "imports": 0}
+    assert len(body["data_version"]) == 12
+    assert str(app_db) not in json.dumps(body) and app_db.name not in json.dumps(body)
 
 
-def test_health_is_503_naming_the_problem_when_the_database_is_missing(tmp_path, monkeypatch):
+def test_health_counts_the_imports_the_database_records(real_db, tmp_path, monkeypatch):
+    path = tmp_path / "imported.duckdb"
+    path.write_bytes(real_db.read_bytes())
+    with duckdb.connect(str(path)) as conn:  # as after three committed imports
+        conn.execute("UPDATE data_version SET imports = 3")
+    monkeypatch.setenv("S400_DB", str(path))
+    assert health.check()[1]["imports"] == 3
+
+
+def test_health_is_503_when_the_database_is_missing_without_naming_its_path(tmp_path, monkeypatch):
     monkeypatch.setenv("S400_DB", str(tmp_path / "gone.duckdb"))
+    assert health.check() == (503, {"status": "unavailable", "detail": "the database is missing"})
+
+
+def test_health_is_503_when_the_database_cannot_be_read_naming_only_the_error_type(tmp_path, monkeypatch):
+    path = tmp_path / "secret-place" / "broken.duckdb"
+    path.parent.mkdir()
+    path.write_bytes(b"not a database at all" * 100)
+    monkeypatch.setenv("S400_DB", str(path))
     status, body = health.check()
-    assert status == 503 and "no database" in body["detail"]
+    assert status == 503 and body["status"] == "unavailable"
+    assert re.fullmatch(r"the database could not be read \(\w+\)", body["detail"]), body["detail"]
+    assert "secret-place" not in json.dumps(body) and "broken" not in json.dumps(body)

@@ -2,7 +2,7 @@
 
 import logging
 
-from s400tracker.ui import warmup
+from s400tracker.server import warmup
 
 
 def test_without_a_runtime_the_warm_up_gives_up_quietly(caplog):
@@ -12,7 +12,7 @@ def test_without_a_runtime_the_warm_up_gives_up_quietly(caplog):
 
 
 def test_any_failure_while_warming_only_costs_the_head_start(monkeypatch, tmp_path, caplog):
-    monkeypatch.setattr(warmup.runtime, "exists", lambda: True)  # says so, but there is none: caching fails
+    monkeypatch.setattr(warmup.internals, "runtime_started", lambda: True)  # says so, but there is none: caching fails
     monkeypatch.setenv("S400_DB", str(tmp_path / "missing.duckdb"))
     with caplog.at_level(logging.WARNING):
         warmup.warm_default_view()

@@ -157,6 +157,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "synth":
         return run_synth(args.deals, args.db, args.seed)
     if args.command == "serve":
-        from .ui.serve import serve
+        from .server.serve import serve
         return serve(args.port, args.address)
     return 2

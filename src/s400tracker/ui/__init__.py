@@ -1,1 +1,1 @@
-"""Streamlit helpers: the only part of the package that imports streamlit."""
+"""Page helpers: what the pages draw with Streamlit (the server itself lives in ``server/``)."""

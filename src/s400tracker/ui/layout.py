@@ -4,16 +4,9 @@ import streamlit as st
 
 from . import data
 
-# The dataframe toolbar's own CSV download would bypass formula neutralisation: hide only it.
-# Static CSS written here, never data.
-_HIDE_RAW_DOWNLOAD = """<style>
-[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) { display: none; }
-</style>"""
-
 
 def page_header(title: str, caption: str) -> None:
-    """The page title, a one-line purpose, and the CSS the page needs."""
-    st.html(_HIDE_RAW_DOWNLOAD)
+    """The page title and a one-line purpose."""
     st.title(title)
     st.caption(caption)
 

@@ -7,29 +7,12 @@ import streamlit as st
 
 from .. import aggregates, maps
 from ..filters import Filters
+from ..server.streamlit_internals import SerialisedDeck
 from . import data
 
-
-class _SerialisedDeck:
-    """What st.pydeck_chart reads from a Deck, with its JSON made once and cached.
-
-    Serialising the ~180 country outlines costs ~170 ms per rerun; the JSON depends only on the
-    statuses, the arcs and the selected country, so it is cached per view and selection. pydeck indents its
-    JSON (1.2 MB sent per rerun); the compact form is a fifth of that.
-    """
-
-    layers: list = []
-    deck_widget = None
-    mapbox_key = None
-    width = None
-
-    def __init__(self, spec: str, tooltip: dict):
-        self._spec, self._tooltip = spec, tooltip
-
-    def to_json(self) -> str:
-        return self._spec
-
-
+# The map draws a SerialisedDeck of cached JSON: serialising the ~180 country outlines costs
+# ~170 ms per rerun, and the JSON depends only on the statuses, the arcs and the selected
+# country. Compact, because pydeck's indented JSON is five times larger (1.2 MB per rerun).
 # The deck is cached twice: per view (no frame to hash on a repeated view, the common case
 # under load) and per content (a new view often draws the same statuses and arcs, e.g. a
 # narrower year range, and serialising the outlines is the dear part).
@@ -52,7 +35,7 @@ def operators_map(view: Filters, key: str, height: int, selected_iso3: str | Non
     """Draw the map of the view's operators and arcs; return the ISO3 code of the country clicked
     in this run, if any."""
     spec, note = data.guarded(deck_for_view, view, selected_iso3, data.database_key())
-    deck = _SerialisedDeck(spec, dict(maps.TOOLTIP))
+    deck = SerialisedDeck(spec, dict(maps.TOOLTIP))
     event = st.pydeck_chart(deck, height=height, key=key, on_select="rerun", selection_mode="single-object")
     if note:
         st.caption(note)

@@ -1,6 +1,6 @@
 """Start the dashboard server: ``python -m s400tracker serve`` (what ``make run`` does).
 
-It serves ui/asgi.py: the dashboard (app.py) plus the /healthz route a load balancer polls.
+It serves server/asgi.py: the dashboard (app.py) plus the /healthz route a load balancer polls.
 
 Why not plain ``streamlit run app.py``: with a ``pages/`` folder beside app.py, Streamlit
 1.67 runs the very first session of a fresh server in its legacy folder mode, so a deep link
@@ -11,25 +11,22 @@ removes the dialog. A browser test opens a deep link as a fresh server's first r
 Before the server starts, glibc's malloc is held to two arenas (see ``allocator.cap_arenas``).
 """
 
+import contextlib
 from pathlib import Path
 
 from . import allocator
+from . import streamlit_internals as internals
 
 ASGI = Path(__file__).resolve().parent / "asgi.py"
 
 
 def serve(port: int, address: str | None = None) -> int:
     """Run the dashboard server on ``port`` until interrupted."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.web import cli as streamlit_cli
-
-    PagesManager.uses_pages_directory = False  # app.py uses st.navigation, never the legacy mode
+    internals.use_navigation_only()  # app.py uses st.navigation, never the legacy mode
     allocator.cap_arenas()  # before any thread starts; a no-op off glibc
     args = ["run", str(ASGI), "--server.port", str(port), "--server.headless", "true"]
     if address:
         args += ["--server.address", address]
-    try:
-        streamlit_cli.main(args=args, prog_name="streamlit", standalone_mode=False)
-    except KeyboardInterrupt:
-        return 0
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how an operator stops it
+        internals.run_streamlit_cli(args)
     return 0

@@ -10,11 +10,10 @@ page itself reports any real problem with the database).
 import logging
 import time
 
-from streamlit import runtime
-
 from .. import aggregates, queries
 from ..filters import Filters
-from . import data, maps
+from ..ui import data, maps
+from . import streamlit_internals as internals
 
 LOGGER = logging.getLogger(__name__)
 FIRST_PAGE = (aggregates.deal_pairs, aggregates.delivered_units, aggregates.country_status)
@@ -24,7 +23,7 @@ def warm_default_view(wait_for_runtime: float = 30.0) -> None:
     """Load the overview's frames and map for the default view (no filters) into the caches,
     once Streamlit's runtime (which owns the caches) is up."""
     deadline = time.monotonic() + wait_for_runtime
-    while not runtime.exists():
+    while not internals.runtime_started():
         if time.monotonic() > deadline:
             LOGGER.warning("cache warm-up skipped: the Streamlit runtime did not start")
             return

@@ -21,34 +21,14 @@ import threading
 from collections.abc import AsyncIterator
 
 import streamlit as st
-from streamlit import runtime
-from streamlit.logger import get_logger
 
-from . import allocator, figures, warmup
+from ..ui import figures
+from . import allocator, warmup
+from . import streamlit_internals as internals
 
-LOGGER = get_logger(__name__)
+LOGGER = internals.server_logger(__name__)
 POLL_SECONDS = 2.0  # shorter than any session is kept, so no session goes unnoticed
 RELEASED = "idle release"  # the log line's prefix; the load test waits for it
-
-
-def _session_manager():
-    """Streamlit's session manager, or None if this Streamlit has none where 1.67 keeps it.
-
-    Private in 1.67 (Runtime exposes no list of sessions); the pinned version is what CI
-    tests, and the load test fails if the release stops finding it.
-    """
-    return getattr(runtime.get_instance(), "_session_mgr", None)
-
-
-def _forget_expired_sessions(manager) -> int:
-    """Drop the kept sessions whose reconnect time is over; how many were dropped.
-
-    Streamlit 1.67 keeps them in a TTL cache that removes expired entries only on a write, so
-    on a quiet server they would stay for good. Dropping one shuts it down (AppSession.__del__).
-    """
-    storage = getattr(manager, "_session_storage", None)
-    expire = getattr(getattr(storage, "_cache", None), "expire", None)
-    return len(expire()) if expire else 0
 
 
 def release(forgotten_sessions: int) -> None:
@@ -72,9 +52,9 @@ def release(forgotten_sessions: int) -> None:
 async def release_when_idle(poll: float = POLL_SECONDS) -> None:
     """Watch the sessions (on the server's event loop, where Streamlit changes them) and
     release once every session that came since the last release is gone."""
-    while not runtime.exists():
+    while not internals.runtime_started():
         await asyncio.sleep(poll)
-    manager = _session_manager()
+    manager = internals.session_manager()
     if manager is None:
         LOGGER.warning("%s off: this Streamlit keeps its sessions where the release cannot see them",
                        RELEASED)
@@ -82,12 +62,12 @@ async def release_when_idle(poll: float = POLL_SECONDS) -> None:
     busy = False
     while True:
         await asyncio.sleep(poll)
-        if manager.list_sessions():  # connected, or kept for a reconnect and not yet expired
+        if internals.has_sessions(manager):
             busy = True
         elif busy:
             busy = False
             try:
-                await asyncio.to_thread(release, _forget_expired_sessions(manager))
+                await asyncio.to_thread(release, internals.forget_expired_sessions(manager))
             except Exception as error:  # noqa: BLE001 - a failed release must not end the watch
                 LOGGER.warning("%s failed: %s", RELEASED, error)
 

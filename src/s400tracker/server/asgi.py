@@ -1,4 +1,4 @@
-"""The ASGI app the server runs: the Streamlit dashboard plus /healthz (see ui/serve.py)."""
+"""The ASGI app the server runs: the Streamlit dashboard plus /healthz (see serve.py)."""
 
 from pathlib import Path
 
@@ -7,9 +7,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from s400tracker import health  # absolute: the server imports this file by path
-from s400tracker.ui.media import keep_generated_downloads
-from s400tracker.ui.idle import housekeeping
+from s400tracker.server import health  # absolute: the server imports this file by path
+from s400tracker.server.idle import housekeeping
+from s400tracker.server.media import keep_generated_downloads
 
 APP = Path(__file__).resolve().parents[3] / "app.py"
 
