@@ -1,7 +1,8 @@
 """The baseline the app is compared with: the way most Streamlit apps do it.
 
 Every table is loaded into pandas once, at start (all rows, no filters), and every rerun
-filters those frames in pandas. ``install()`` swaps ``s400tracker.ui.data.load`` for that,
+filters those frames in pandas. ``install()`` swaps ``s400tracker.ui.data.cached`` (the one
+cached query every page goes through) for that,
 so the pages do exactly the same drawing work and only the data access differs. (The
 sources table keeps its all-records ``supports`` text: a naive app would not re-aggregate it.)
 """
@@ -9,17 +10,19 @@ sources table keeps its all-records ``supports`` text: a naive app would not re-
 import pandas as pd
 import streamlit as st
 
-from s400tracker import db, queries
+from s400tracker import aggregates, db, queries
 from s400tracker.filters import Filters
 from s400tracker.ui import data
 
-FULL = ("deals", "deliveries", "payments", "events", "claims", "conversions", "sources", "country_status")
+FULL = {"deals": queries.deals, "deliveries": queries.deliveries, "payments": queries.payments,
+        "events": queries.events, "claims": queries.claims, "conversions": queries.conversions,
+        "sources": queries.sources, "country_status": aggregates.country_status}
 
 
 @st.cache_resource(show_spinner=False)
 def _everything(key: str) -> dict[str, pd.DataFrame]:
     conn = data._connection_for(key)
-    frames = {name: getattr(queries, name)(conn, Filters()) for name in FULL}
+    frames = {name: query(conn, Filters()) for name, query in FULL.items()}
     frames["citations"] = db.query(conn, "SELECT record_type, record_id, source_id FROM citations")
     return frames
 
@@ -140,18 +143,18 @@ AGGREGATES = ("record_counts", "deal_pairs", "deal_years", "money_deals", "money
               "cumulative_years")
 
 
-APP_LOAD = data.load
+APP_CACHED = data.cached
 
 
-def load(query: str, filters: Filters, key: str, **options) -> pd.DataFrame:
-    """The baseline's ``data.load``: filter the frames loaded at start, in pandas, every time."""
-    all_ = _everything(key)
+def cached(_query, name: str, filters: Filters, key: str, **options) -> pd.DataFrame:
+    """The baseline's ``data.cached``: filter the frames loaded at start, in pandas, every time."""
+    query, all_ = _query.__name__, _everything(key)
     if query == "delivered_units":  # the baseline sums the filtered deliveries in pandas
         return _filtered(all_, filters, "deliveries")
     if query in AGGREGATES:
         return _aggregate(all_, filters, query)
     if query not in FULL:
-        return APP_LOAD(query, filters, key, **options)
+        return APP_CACHED(_query, name, filters, key, **options)
     rows = _filtered(all_, filters, query)
     if query in ("sources", "conversions"):
         rows = rows.assign(total=len(rows))
@@ -160,4 +163,4 @@ def load(query: str, filters: Filters, key: str, **options) -> pd.DataFrame:
 
 def install() -> None:
     """Make the app's pages read their data the baseline way (in this process)."""
-    data.load = load
+    data.cached = cached
