@@ -76,7 +76,7 @@ training and support. Absence from the data is not evidence that no deal exists.
 
 st.header("How to cite")
 link = filters.share_link(filters.current())
-citation = export.citation_text(info["version"], f"{info['as_of']:%Y-%m-%d}", link, dt.date.today())
+citation = export.citation_text(info["version"], info["sources_checked_to"], link, dt.date.today())
 st.code(citation, language=None, wrap_lines=True)
 st.caption("The link reproduces the current view, filters included. The data version identifies the exact "
            "dataset: the same version always means the same data.")

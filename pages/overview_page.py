@@ -4,8 +4,8 @@ import streamlit as st
 
 from s400tracker import aggregates, maps, queries, summaries
 from s400tracker.charts import format_money
-from s400tracker.ui import filters, layout
-from s400tracker.ui.data import load
+from s400tracker.ui import filters, layout, records
+from s400tracker.ui.data import load, table
 from s400tracker.ui.maps import operators_map
 
 layout.page_header("S-400 Deal Tracker", "Who operates or has ordered Russia's S-400, when it arrived, "
@@ -14,7 +14,7 @@ st.caption(layout.version_line())
 view = filters.current()
 # Deals summed per country pair and deliveries per unit, in SQL: never a row per record.
 pairs, deliveries = load(aggregates.deal_pairs, view), load(aggregates.delivered_units, view)
-status = load(aggregates.country_status, view)
+status, counted = load(aggregates.country_status, view), table(aggregates.counted_deals, view)
 figures = summaries.headline(pairs, deliveries, status)
 
 operators, ordered, value, units = st.columns(4)
@@ -23,10 +23,12 @@ operators.metric("Operators", figures["operators"], help="Countries with an actu
 ordered.metric("Countries with orders", figures["countries_with_orders"], help="Buyers with a deal signed, "
                "delivering or delivered.")
 value.metric("Total contract value", format_money(figures["contract_value_usd"], "USD"),
-             help=f"Nominal USD of signed deals; {figures['deals_without_value']} signed deal(s) have no public value.")
+             help=summaries.total_note(counted.shown, counted.total))
 units.metric("Units delivered", summaries.describe_units(figures["units_delivered"], limit=1),
              help="Actual delivery batches, summed per unit; units are not interchangeable.")
 units.caption(summaries.describe_units(figures["units_delivered"]))
+with st.expander("What the total contract value counts"):
+    records.record_table("counted_deals", counted, key="overview_counted")
 
 left, right = st.columns([3, 2])
 with left:

@@ -20,18 +20,32 @@ def test_units_delivered_sums_actual_batches_per_unit_only():
 
 def test_headline_counts_operators_orders_and_contract_value():
     pairs = pd.DataFrame([  # deals summed per (supplier, buyer, status), as aggregates.deal_pairs gives them
-        {"buyer_iso3": "TUR", "status": "delivered", "deal_count": 1, "valued_deals": 1, "value_usd_nominal": 2.5e9},
-        {"buyer_iso3": "IND", "status": "delivering", "deal_count": 2, "valued_deals": 1,
+        {"buyer_iso3": "TUR", "status": "delivered", "deal_count": 1, "counted_deals": 1, "valued_deals": 1,
+         "value_usd_nominal": 2.5e9},
+        # a framework and the contract that carried it out: the value is the contract's, counted once
+        {"buyer_iso3": "IND", "status": "delivering", "deal_count": 2, "counted_deals": 1, "valued_deals": 1,
          "value_usd_nominal": 5.43e9},
-        {"buyer_iso3": "IND", "status": "signed", "deal_count": 1, "valued_deals": 0, "value_usd_nominal": None},
-        {"buyer_iso3": "QAT", "status": "interest", "deal_count": 1, "valued_deals": 1,
-         "value_usd_nominal": 9e9},  # not an order
+        {"buyer_iso3": "IND", "status": "signed", "deal_count": 1, "counted_deals": 1, "valued_deals": 0,
+         "value_usd_nominal": None},
+        {"buyer_iso3": "QAT", "status": "interest", "deal_count": 1, "counted_deals": 0, "valued_deals": 0,
+         "value_usd_nominal": None},  # not an order
     ])
     status = pd.DataFrame({"operator_status": ["operator", "operator", "interest"]})
     deliveries = pd.DataFrame(columns=["planned", "basis", "quantity", "unit"])
     figures = summaries.headline(pairs, deliveries, status)
     assert figures["operators"] == 2 and figures["countries_with_orders"] == 2
-    assert figures["contract_value_usd"] == 2.5e9 + 5.43e9 and figures["deals_without_value"] == 2
+    assert figures["contract_value_usd"] == 2.5e9 + 5.43e9 and figures["deals_without_value"] == 1
+
+
+def test_the_total_names_the_deals_it_sums_and_those_it_leaves_out():
+    counted = pd.DataFrame([
+        {"deal_id": "IND-2018", "counted_in_totals": True, "value_usd_nominal": 5.43e9, "counting_reason": "x"},
+        {"deal_id": "BLR-2021", "counted_in_totals": True, "value_usd_nominal": None, "counting_reason": "x"},
+        {"deal_id": "IND-2016", "counted_in_totals": False, "value_usd_nominal": 5.9e9,
+         "counting_reason": "a framework carried out by IND-2018"}])
+    note = summaries.total_note(counted, 3)
+    assert "Sums IND-2018." in note and "No public value: BLR-2021." in note
+    assert "Not added: IND-2016 (a framework carried out by IND-2018)." in note
 
 
 def test_disputes_put_the_preferred_value_beside_the_competing_ones():

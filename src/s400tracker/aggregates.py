@@ -8,7 +8,8 @@ The records in view are exactly those of ``queries`` (its FROM and WHERE per kin
 import pandas as pd
 
 from .queries import (DEAL_YEAR, DEALS_FROM, DEALS_WHERE, DELIVERIES_FROM, DELIVERIES_WHERE, EVENTS_FROM,
-                      EVENTS_WHERE, IS_CONTRACTED, PAYMENTS_FROM, PAYMENTS_WHERE, run)
+                      EVENTS_WHERE, IS_COUNTED, PAYMENTS_FROM, PAYMENTS_WHERE, run)
+from .columns import COUNTED_DEALS, select_list
 from .filters import Filters
 
 
@@ -38,23 +39,25 @@ def country_status(conn, filters: Filters) -> pd.DataFrame:
 def deal_pairs(conn, filters: Filters) -> pd.DataFrame:
     """Deals in view summed per (supplier, buyer, status), with both countries' map points: what
     the headline and the map's arcs need, a row per pair rather than per deal. ``deal_count``
-    deals, ``valued_deals`` of them with a nominal USD value summed in ``value_usd_nominal``."""
+    deals, ``counted_deals`` of them counted in totals (derive.deal_counting), ``valued_deals`` of
+    those with a nominal USD value, summed in ``value_usd_nominal``."""
     sql = f"""
     WITH usd AS (SELECT record_id, usd_nominal FROM conversions WHERE figure = 'deal value')
     SELECT d.supplier_iso3, s.name AS supplier, d.buyer_iso3, b.name AS buyer, d.status,
-           count(*) AS deal_count, count(usd.usd_nominal) AS valued_deals,
-           sum(usd.usd_nominal) AS value_usd_nominal,
+           count(*) AS deal_count, count(*) FILTER (WHERE k.counted) AS counted_deals,
+           count(usd.usd_nominal) FILTER (WHERE k.counted) AS valued_deals,
+           sum(usd.usd_nominal) FILTER (WHERE k.counted) AS value_usd_nominal,
            any_value(b.label_lat) AS buyer_lat, any_value(b.label_lon) AS buyer_lon,
            any_value(s.label_lat) AS supplier_lat, any_value(s.label_lon) AS supplier_lon
     FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN countries s ON s.iso3 = d.supplier_iso3
-    LEFT JOIN usd ON usd.record_id = d.deal_id
+    LEFT JOIN usd ON usd.record_id = d.deal_id JOIN deal_counting k ON k.deal_id = d.deal_id
     WHERE {DEALS_WHERE}
     GROUP BY d.supplier_iso3, s.name, d.buyer_iso3, b.name, d.status ORDER BY supplier, buyer, d.status"""
     return run(conn, sql, filters)
 
 
 def deal_years(conn, filters: Filters) -> pd.DataFrame:
-    """Contracted deals in view summed per (year, buyer, currency, status), as charts.value_by_year
+    """Deals in view counted in totals, summed per (year, buyer, currency, status), as charts.value_by_year
     reads deals: each value column the sum of the known values (NULL when none is known)."""
     sql = f"""
     WITH usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'deal value')
@@ -62,13 +65,13 @@ def deal_years(conn, filters: Filters) -> pd.DataFrame:
            sum(d.value_amount) AS value_amount, sum(usd.usd_nominal) AS value_usd_nominal,
            sum(usd.usd_constant) AS value_usd_constant
     FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 LEFT JOIN usd ON usd.record_id = d.deal_id
-    WHERE {DEALS_WHERE} AND {IS_CONTRACTED}
+    WHERE {DEALS_WHERE} AND {IS_COUNTED}
     GROUP BY ALL ORDER BY year, buyer, d.value_currency, d.status"""
     return run(conn, sql, filters)
 
 
 def money_deals(conn, filters: Filters) -> pd.DataFrame:
-    """The contracted deals with a USD value, as charts.money_flows reads them: deals with
+    """The deals counted in totals with a USD value, as charts.money_flows reads them: deals with
     payments in view one by one, the others (whose whole value is a balance) summed per buyer,
     exporter and manufacturer, which gives the same flows in far fewer rows."""
     sql = f"""
@@ -83,7 +86,7 @@ def money_deals(conn, filters: Filters) -> pd.DataFrame:
         LEFT JOIN organizations seller ON seller.org_id = d.seller_org_id
         LEFT JOIN organizations maker ON maker.org_id = sy.manufacturer_org_id
         JOIN usd ON usd.record_id = d.deal_id LEFT JOIN paid ON paid.deal_id = d.deal_id
-        WHERE {DEALS_WHERE} AND {IS_CONTRACTED}
+        WHERE {DEALS_WHERE} AND {IS_COUNTED}
           AND (usd.usd_nominal > 0 OR usd.usd_constant > 0))
     SELECT deal_id, buyer, seller, manufacturer, any_value(status) AS status,
            sum(nominal) AS value_usd_nominal, sum(constant) AS value_usd_constant
@@ -149,3 +152,17 @@ def cumulative_years(conn, filters: Filters, series: int = 12) -> pd.DataFrame:
     FROM usable u JOIN chosen ch USING (buyer_iso3, unit) JOIN countries c ON c.iso3 = u.buyer_iso3
     GROUP BY ALL ORDER BY u.buyer_iso3, u.unit, u.planned, u.basis, u.year"""
     return run(conn, sql, filters, series=series)
+
+
+def counted_deals(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """The contracted deals in view, those totals add (counted) first, then those they leave out,
+    each with the reason and its nominal USD value: what a headline total is made of, deal by
+    deal. The first ``limit``; ``total`` is how many there are."""
+    sql = f"""
+    WITH usd AS (SELECT record_id, usd_nominal FROM conversions WHERE figure = 'deal value')
+    SELECT {select_list(COUNTED_DEALS)}, count(*) OVER () AS total
+    FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN deal_counting k ON k.deal_id = d.deal_id
+    LEFT JOIN usd ON usd.record_id = d.deal_id
+    WHERE {DEALS_WHERE} AND k.contracted
+    ORDER BY NOT k.counted, b.name, d.deal_id LIMIT $limit"""
+    return run(conn, sql, filters, limit=limit)

@@ -62,12 +62,13 @@ def frames(typed: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
 
 def _version_row(curated_hash: str, log: list[dict], typed: dict[str, list[dict]], base_year: int) -> dict:
     digest = data_hash(curated_hash, log)
-    accessed = [s["accessed_date"][0] for s in typed["sources"] if s["accessed_date"]]
+    # The data is as current as its last research pass over the sources, not its build.
+    last_pass = max((p["checked_to"] for p in typed["research_passes"]), default=(None, None))
     counts = ", ".join(f"{len(typed[t.name])} {t.name}" for t in TABLES if t.sourced_as)
     imported = f"; {len(log)} import(s)" if log else ""
     return {"version": digest[:12], "content_hash": digest, "curated_hash": curated_hash, "imports": len(log),
             "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
-            "as_of": max(accessed, default=None), "usd_base_year": base_year,
+            "as_of": last_pass[0], "as_of_precision": last_pass[1], "usd_base_year": base_year,
             "description": f"{counts}{imported}"}
 
 

@@ -49,6 +49,9 @@ DEALS = (
     Col("quantity_note", "d.quantity_note"), Col("value_qualifier", "d.value_qualifier"),
     Col("usd_base_year", "(SELECT usd_base_year FROM data_version)"), Col("seller", "seller.name"),
     Col("financing", "d.financing"), Col("notes", "d.notes"), ORIGIN_OF["d"], IMPORT_OF["d"],
+    Col("parent_deal_id", "d.parent_deal_id"), Col("relation", "coalesce(d.relation, 'contract')"),
+    Col("counted_in_totals", "k.counted", screen=10, label="counted in totals"),
+    Col("counting_reason", "k.reason"),
     # for the charts and the map, not the CSV
     Col("manufacturer", "maker.name", csv=False), Col("signed_start", "d.signed_date::TIMESTAMP", csv=False),
     Col("year", deal_year_sql("d"), csv=False), Col("buyer_lat", "b.label_lat", csv=False),
@@ -111,7 +114,15 @@ CONVERSIONS = (
     Col("note", "x.note", screen=11),
 )
 
-TABLE_COLUMNS = {"deals": DEALS, "deliveries": DELIVERIES, "payments": PAYMENTS, "events": EVENTS,
+COUNTED_DEALS = (
+    Col("deal_id", "d.deal_id", screen=0), Col("buyer", "b.name", screen=1), Col("status", "d.status", screen=2),
+    Col("relation", "coalesce(d.relation, 'contract')", screen=3), Col("parent_deal_id", "d.parent_deal_id", screen=4),
+    Col("counted_in_totals", "k.counted", screen=5, label="counted in totals"),
+    Col("value_usd_nominal", "usd.usd_nominal", screen=6, label="value (US$, nominal)", kind=MONEY),
+    Col("counting_reason", "k.reason", screen=7, label="why", kind=WIDE),
+)
+
+TABLE_COLUMNS = {"deals": DEALS, "counted_deals": COUNTED_DEALS, "deliveries": DELIVERIES, "payments": PAYMENTS, "events": EVENTS,
                  "sources": SOURCES, "conversions": CONVERSIONS}
 EXPORTED = ("deals", "deliveries", "payments", "events", "sources")  # the tables of the bundle and the CLI
 

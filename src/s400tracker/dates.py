@@ -13,6 +13,7 @@ import pandas as pd
 
 _PARTIAL_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 PARTIAL_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+WORDS_FORMATS = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}  # for people: '1 December 2026'
 DEAL_YEAR_DATES = ("signed_date", "announced_date")  # the first one known gives the deal's year
 
 
@@ -37,6 +38,13 @@ def format_partial_date(value: dt.date | None, precision: str | None) -> str:
     if value is None or precision is None:
         return ""
     return value.strftime(PARTIAL_FORMATS[precision])
+
+
+def date_in_words(value: dt.date | None, precision: str | None) -> str:
+    """A date at its precision for people: '1 December 2026', 'November 2025', '2025' ('' for none)."""
+    if value is None or precision is None:
+        return ""
+    return value.strftime(WORDS_FORMATS[precision])
 
 
 def format_partial_dates(dates: pd.Series, precisions: pd.Series) -> pd.Series:

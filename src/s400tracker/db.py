@@ -39,16 +39,19 @@ CREATE TABLE country_status (
     iso3 VARCHAR NOT NULL,
     operator_status VARCHAR NOT NULL CHECK (operator_status IN ({operator_status})),
     basis VARCHAR NOT NULL, deal_ids VARCHAR NOT NULL);
+CREATE TABLE deal_counting (
+    deal_id VARCHAR NOT NULL, contracted BOOLEAN NOT NULL, counted BOOLEAN NOT NULL, reason VARCHAR NOT NULL);
 CREATE TABLE data_version (
     version VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, curated_hash VARCHAR NOT NULL,
     imports INTEGER NOT NULL, built_at TIMESTAMP NOT NULL,
-    as_of DATE, usd_base_year INTEGER NOT NULL, description VARCHAR NOT NULL);
+    as_of DATE, as_of_precision VARCHAR CHECK (as_of_precision IN ({precisions})), usd_base_year INTEGER NOT NULL,
+    description VARCHAR NOT NULL);
 """
 IMPORT_COLUMNS = ["import_id", "committed_at", "committed_by", "file_name", "file_hash", "format", "counts"]
-DERIVED_TABLES = ("event_countries", "conversions", "country_status", "data_version")
+DERIVED_TABLES = ("event_countries", "conversions", "country_status", "deal_counting", "data_version")
 ORIGIN_DDL = [f"origin VARCHAR NOT NULL CHECK (origin IN ({', '.join(repr(o) for o in ORIGIN)}))",
               "import_id INTEGER"]
-DERIVED_KEYS = {"event_countries": ("event_id", "iso3"), "country_status": ("iso3",)}
+DERIVED_KEYS = {"event_countries": ("event_id", "iso3"), "country_status": ("iso3",), "deal_counting": ("deal_id",)}
 
 
 class Reference(NamedTuple):
@@ -67,6 +70,7 @@ DERIVED_REFERENCES = (
     Reference("conversions", "fx_source_id", "sources", "source_id"),
     Reference("conversions", "cpi_source_id", "sources", "source_id"),
     Reference("country_status", "iso3", "countries", "iso3"),
+    Reference("deal_counting", "deal_id", "deals", "deal_id"),
 )
 
 
@@ -109,7 +113,8 @@ def schema_ddl() -> str:
         columns = [part for c in table.columns if c.kind != "codes" for part in _column_ddl(c)]
         columns += ORIGIN_DDL if table.name in ORIGIN_TABLES else []
         statements.append(f"CREATE TABLE {_quote(table.name)} (\n    " + ",\n    ".join(columns) + ");")
-    return "\n".join(statements) + DERIVED_DDL.format(operator_status=_literals(OPERATOR_STATUS))
+    return "\n".join(statements) + DERIVED_DDL.format(operator_status=_literals(OPERATOR_STATUS),
+                                                                  precisions=_literals(PRECISION))
 
 
 def primary_keys() -> dict[str, tuple[str, ...]]:
@@ -280,11 +285,19 @@ def query(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
 
 
 def stored_rows(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str], only_imported: bool) -> pd.DataFrame:
-    """A table's rows (only imported ones if asked), for merging into a new build or import."""
+    """A table's rows (only imported ones if asked), for merging into a new build or import.
+
+    A database built before a column or table was added still reads: what it lacks is empty
+    (NULL), so a rebuild carries its imports over to the new schema."""
     if table not in {t.name for t in TABLES}:
         raise ValueError(f"no table {table!r}")
+    stored = set(query(conn, "SELECT column_name FROM information_schema.columns WHERE table_catalog = $catalog "
+                             "AND table_name = $table", {"catalog": CATALOG, "table": table})["column_name"])
+    if not stored:
+        return pd.DataFrame(columns=columns)
     where = " WHERE origin = 'imported'" if only_imported else ""
-    return query(conn, f"SELECT {', '.join(_quote(c) for c in columns)} FROM {_quote(table)}{where}")
+    select = ", ".join(_quote(c) if c in stored else f"NULL AS {_quote(c)}" for c in columns)
+    return query(conn, f"SELECT {select} FROM {_quote(table)}{where}")
 
 
 def table_names(conn: duckdb.DuckDBPyConnection) -> list[str]:

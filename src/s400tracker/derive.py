@@ -14,12 +14,13 @@ import pyarrow.compute as pc
 
 from . import claims
 from .dates import deal_years, format_partial_dates
-from .schema import OPERATOR_STATUS
+from .schema import CONTRACTED, OPERATOR_STATUS
 
 # A delivery counts as evidence of an operator only when it is at least reported.
 EVIDENT_CONFIDENCE = ("confirmed", "reported")
 STATUS_FROM_DEAL = {"signed": "on order", "delivering": "on order", "delivered": "operator",
-                    "negotiating": "negotiating", "interest": "interest", "cancelled": "declined"}
+                    "approved": "negotiating", "negotiating": "negotiating", "interest": "interest",
+                    "cancelled": "declined"}
 CONVERSION_COLUMNS = ["figure", "record_type", "record_id", "citation_id", "amount", "currency", "qualifier",
                       "year", "fx_year", "fx_rate", "fx_source_id", "usd_nominal", "cpi_year_value",
                       "cpi_base_value", "cpi_source_id", "usd_constant", "base_year", "note"]
@@ -162,7 +163,39 @@ def event_countries(events: pd.DataFrame) -> pd.DataFrame:
     return pairs.rename(columns={"countries": "iso3"}).drop_duplicates()[["event_id", "iso3"]]
 
 
+COUNTING_COLUMNS = ["deal_id", "contracted", "counted", "reason"]
+
+
+def deal_counting(deals: pd.DataFrame) -> pd.DataFrame:
+    """Whether each deal's value is added to totals, and why: the one rule every total reads.
+
+    A purchase is counted once. Only a contracted deal (signed, delivering, delivered) owes
+    money. A framework carried out by a contract on record is that contract's purchase, never
+    added again; an option or an amendment of a contract on record is part of that contract.
+    An empty relation is a contract.
+    """
+    relation = deals["relation"].fillna("contract").astype("str")
+    ids = deals["deal_id"].astype("str")
+    parents = deals["parent_deal_id"].astype("str")
+    on_record = parents.where(deals["parent_deal_id"].notna()).isin(set(ids))
+    is_contract_under = (relation == "contract") & deals["parent_deal_id"].notna()
+    contracts_under = ids[is_contract_under].groupby(parents[is_contract_under]).agg(", ".join)
+    carried_out = ids.isin(set(contracts_under.index))
+    contracted = deals["status"].isin(CONTRACTED)
+    reason = pd.Series("a contracted purchase", index=deals.index, dtype="str")
+    reason = reason.where(contracted, "not contracted: " + deals["status"].astype("str"))
+    framework = contracted & (relation == "framework") & carried_out
+    carrier = ids.map(lambda deal_id: contracts_under.get(deal_id, "")).astype("str")
+    reason = reason.where(~framework, "a framework carried out by " + carrier)
+    part = contracted & relation.isin(["option", "amendment"]) & on_record
+    reason = reason.where(~part, "part of " + parents + " (" + relation + ")")
+    counted = contracted & ~framework & ~part
+    return pd.DataFrame({"deal_id": ids, "contracted": contracted.astype(bool), "counted": counted.astype(bool),
+                         "reason": reason})[COUNTING_COLUMNS]
+
+
 def derived_tables(frames: dict[str, pd.DataFrame], rates: Rates) -> dict[str, pd.DataFrame]:
-    """The conversions and country_status tables of the deals, deliveries, payments and citations."""
+    """The conversions, country_status and deal_counting tables of the curated (or synthetic) frames."""
     return {"conversions": conversions(frames["deals"], frames["payments"], frames["citations"], rates),
-            "country_status": country_status(frames["deals"], frames["deliveries"])}
+            "country_status": country_status(frames["deals"], frames["deliveries"]),
+            "deal_counting": deal_counting(frames["deals"])}

@@ -66,8 +66,9 @@ def table_csv(table: str, frame: pd.DataFrame) -> bytes:
 
 
 def citation_text(version: str, as_of: str, link: str, accessed: dt.date) -> str:
-    """How to cite the dashboard: name, data version, as-of date, the view's link, access date."""
-    return (f"S-400 Deal Tracker (data version {version}, data as of {as_of}). "
+    """How to cite the dashboard: name, data version, the date its sources were checked to, the
+    view's link, access date."""
+    return (f"S-400 Deal Tracker (data version {version}, sources checked to {as_of}). "
             f"View: {link}. Accessed {accessed.isoformat()}.")
 
 

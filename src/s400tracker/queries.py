@@ -15,9 +15,9 @@ import pandas as pd
 
 from . import db
 from .columns import CONVERSIONS, DEALS, DELIVERIES, EVENTS, PAYMENTS, SOURCES, select_list
-from .dates import deal_year_sql
+from .dates import deal_year_sql, partial_date_sql
 from .filters import FILTERS, Choices, Codes, Filters, parse_query_string, where
-from .schema import CONTRACTED, TABLES
+from .schema import TABLES
 
 
 # The records in view: one FROM and WHERE per kind, shared by the tables, the counts and the
@@ -31,7 +31,9 @@ PAYMENTS_FROM = "payments p JOIN deals d USING (deal_id)"
 PAYMENTS_WHERE = where("p", "year(p.date)")
 EVENTS_FROM = "events e LEFT JOIN deals d USING (deal_id)"
 EVENTS_WHERE = where("e", "year(e.date)", event=True)
-IS_CONTRACTED = "d.status IN (" + ", ".join(f"'{status}'" for status in CONTRACTED) + ")"  # fixed text
+# A deal whose value totals add: contracted, and not a framework, option or amendment already
+# counted through another deal (the rule is derive.deal_counting's; the build stores its verdict).
+IS_COUNTED = "d.deal_id IN (SELECT deal_id FROM deal_counting WHERE counted)"
 RECORDS_IN_VIEW = f"""
     SELECT 'deal' AS record_type, d.deal_id AS record_id FROM {DEALS_FROM} WHERE {DEALS_WHERE}
     UNION ALL SELECT 'delivery', v.delivery_id FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE}
@@ -73,6 +75,7 @@ def deals(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     LEFT JOIN organizations maker ON maker.org_id = sy.manufacturer_org_id
     LEFT JOIN usd ON usd.record_id = d.deal_id
     LEFT JOIN src ON src.record_id = d.deal_id
+    LEFT JOIN deal_counting k ON k.deal_id = d.deal_id
     ORDER BY d.buyer, coalesce(d.signed_date, d.announced_date) NULLS LAST, d.deal_id"""
     return run(conn, sql, filters, limit=limit)
 
@@ -247,8 +250,10 @@ def imports(conn) -> pd.DataFrame:
 
 
 def data_version(conn) -> dict:
-    """The data version row: version, content hash, build time, as-of date, USD base year, imports."""
-    frame = db.query(conn, "SELECT version, content_hash, built_at, as_of, usd_base_year, imports, description "
+    """The data version row: version, content hash, build time, as-of date (the last research pass;
+    ``sources_checked_to`` writes it at its precision), USD base year, imports."""
+    frame = db.query(conn, "SELECT version, content_hash, built_at, as_of, as_of_precision, "
+                           f"{partial_date_sql('as_of')} AS sources_checked_to, usd_base_year, imports, description "
                            "FROM data_version LIMIT 1")
     return frame.iloc[0].to_dict()
 

@@ -8,9 +8,15 @@ from dataclasses import dataclass, field
 
 CONFIDENCE = ("confirmed", "reported", "unconfirmed")
 PRECISION = ("day", "month", "year")
-DEAL_STATUS = ("interest", "negotiating", "signed", "delivering", "delivered", "cancelled")
+# approved: the buyer's government approved the purchase (e.g. India's Acceptance of Necessity),
+# no contract yet: nothing is owed, so no money is added.
+DEAL_STATUS = ("interest", "negotiating", "approved", "signed", "delivering", "delivered", "cancelled")
 CONTRACTED = ("signed", "delivering", "delivered")  # deals whose value is actually owed
 OPERATOR_STATUS = ("operator", "on order", "negotiating", "interest", "declined")
+# How a deal record relates to its parent (parent_deal_id): a contract is a purchase; a framework
+# (an intergovernmental agreement) is carried out by the contracts under it; an option or an
+# amendment changes its parent contract. Totals count each purchase once (derive.deal_counting).
+DEAL_RELATION = ("contract", "framework", "option", "amendment")
 UNIT = ("regiment", "regiment_set", "battalion", "division", "battery", "squadron",
         "fire_unit", "launcher", "missile", "system", "batch", "component")
 QUALIFIER = ("exact", "more_than", "about", "estimate", "up_to")
@@ -41,6 +47,9 @@ class Column:
     vocab: tuple[str, ...] | None = None
     ref: tuple[str, str] | None = None
     max_length: int = 4000
+    # Added after files in the format were published: a file may leave it out (absent = empty),
+    # so a user's older table CSVs still import.
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,8 @@ TABLES: tuple[Table, ...] = (
         Column("value_amount", "number"), Column("value_currency", vocab=CURRENCY),
         Column("value_qualifier", vocab=QUALIFIER), Column("financing"),
         _confidence(), Column("title", required=True), Column("notes"),
+        Column("parent_deal_id", ref=("deals", "deal_id"), max_length=80, may_be_absent=True),
+        Column("relation", vocab=DEAL_RELATION, may_be_absent=True),  # empty: a contract
     ), sourced_as="deal", doc="procurements from first interest to final delivery"),
     Table("deliveries", "delivery_id", (
         _id("delivery_id"), Column("deal_id", required=True, ref=("deals", "deal_id")),
@@ -151,6 +162,10 @@ TABLES: tuple[Table, ...] = (
         Column("units_per_usd", "number", required=True), Column("method", required=True),
         Column("source_id", required=True, ref=("sources", "source_id")),
     ), doc="annual average exchange rates, currency units per USD"),
+    Table("research_passes", "pass_id", (
+        _id("pass_id"), Column("checked_to", "date", required=True), Column("scope", required=True),
+        Column("note"),
+    ), doc="each pass over the sources: the data's 'as of' is the latest checked_to"),
     Table("price_index", ("series", "year"), (
         Column("series", required=True, vocab=("CPI-U",)),
         Column("year", "integer", required=True),

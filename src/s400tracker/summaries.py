@@ -16,16 +16,44 @@ def headline(pairs: pd.DataFrame, deliveries: pd.DataFrame, status: pd.DataFrame
     """The overview's figures: operators, countries with orders, contract value, units delivered.
 
     ``pairs`` are deals summed per (supplier, buyer, status) as ``aggregates.deal_pairs`` gives them
-    (``deal_count`` deals, ``valued_deals`` with a nominal USD value summed in ``value_usd_nominal``).
+    (``counted_deals`` of them counted in totals, ``valued_deals`` of those with a nominal USD value
+    summed in ``value_usd_nominal``): each purchase is counted once.
     """
     contracted = pairs[pairs["status"].isin(CONTRACTED)]
     return {
         "operators": int((status["operator_status"] == "operator").sum()),
         "countries_with_orders": int(contracted["buyer_iso3"].nunique()),
-        "contract_value_usd": float(contracted["value_usd_nominal"].sum(min_count=1) or 0.0),
-        "deals_without_value": int((contracted["deal_count"] - contracted["valued_deals"]).sum()),
+        "contract_value_usd": float(pairs["value_usd_nominal"].sum(min_count=1) or 0.0),
+        "deals_without_value": int((pairs["counted_deals"] - pairs["valued_deals"]).sum()),
         "units_delivered": units_delivered(deliveries),
     }
+
+
+NAMED_IN_HELP = 12  # deal ids a metric's help names; the page's list has every one
+
+
+def _named(ids: list[str], total: int) -> str:
+    shown = ", ".join(ids[:NAMED_IN_HELP])
+    return shown + (f" and {total - len(ids[:NAMED_IN_HELP])} more" if total > len(ids[:NAMED_IN_HELP]) else "")
+
+
+def total_note(counted: pd.DataFrame, total: int) -> str:
+    """The headline total's help: which deals it sums and which contracted deals it leaves out, and
+    why (``counted`` as ``aggregates.counted_deals`` gives its first rows, ``total`` of them in all)."""
+    if counted.empty:
+        return "No contracted deal is in view."
+    added = counted[counted["counted_in_totals"].astype(bool)]
+    valued, unvalued = added[added["value_usd_nominal"].notna()], added[added["value_usd_nominal"].isna()]
+    left_out = counted[~counted["counted_in_totals"].astype(bool)]
+    parts = [f"Nominal USD of each contracted purchase, counted once. Sums {_named(list(valued['deal_id']), len(valued))}."]
+    if len(unvalued):
+        parts.append(f"No public value: {_named(list(unvalued['deal_id']), len(unvalued))}.")
+    if len(left_out):
+        reasons = [f"{row.deal_id} ({row.counting_reason})" for row in left_out.itertuples()]
+        parts.append(f"Not added: {_named(reasons, len(left_out))}.")
+    if total > len(counted):
+        parts.append(f"Listed below in full ({total:,} deals).")
+    return " ".join(parts)
 
 
 def describe_units(units: pd.Series, limit: int | None = None) -> str:

@@ -102,7 +102,7 @@ def parse_csv(data: bytes, name: str, import_id: int | None = None) -> tuple[Raw
 def check_header(table: Table, raw: RawTable, file: str) -> list[Problem]:
     """Missing, unknown or repeated columns of a table's CSV."""
     expected = [c.name for c in table.columns]
-    missing = [c for c in expected if c not in raw.header]
+    missing = [c.name for c in table.columns if c.name not in raw.header and not c.may_be_absent]
     unknown = [c for c in raw.header if c not in expected]
     problems = [Problem(file, 1, c, "missing column", f"column '{c}' is missing") for c in missing]
     problems += [Problem(file, 1, c, "unknown column", f"column '{c}' is not part of {table.name}") for c in unknown]

@@ -14,11 +14,11 @@ def manifest(filters: Filters, link: str, now: dt.datetime, names: dict | None =
              version: dict | None = None) -> dict:
     """What the bundle holds and how to cite it (names and version default to the current database's)."""
     version = version or data.version()
-    as_of = f"{version['as_of']:%Y-%m-%d}"
+    as_of = version["sources_checked_to"]
     names = data.country_names() if names is None else names
     return {"filters": filters.to_query(), "filters_described": filters.describe(names),
             "share_link": link, "data_version": version["version"], "content_hash": version["content_hash"],
-            "data_as_of": as_of, "generated_at": now.isoformat(timespec="seconds"),
+            "data_as_of": as_of, "sources_checked_to": as_of, "generated_at": now.isoformat(timespec="seconds"),
             "citation": export.citation_text(version["version"], as_of, link, now.date()),
             "tables": sorted(export.EXPORT_COLUMNS)}
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ..dates import date_in_words
 from . import data
 
 
@@ -18,10 +19,10 @@ def empty_state(what: str) -> None:
 
 
 def version_line() -> str:
-    """'Data version abc123 · as of 25 November 2026' for captions and footers."""
+    """'Data version abc123 · sources checked to November 2025' for captions and footers."""
     version = data.version()
-    as_of = f" · as of {version['as_of']:%d %B %Y}" if version["as_of"] is not None else ""
-    return f"Data version {version['version']}{as_of}"
+    checked = date_in_words(version["as_of"], version["as_of_precision"])
+    return f"Data version {version['version']}" + (f" · sources checked to {checked}" if checked else "")
 
 
 def footer() -> None:
