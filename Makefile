@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB := $(or $(S400_DB),data/s400.duckdb)
 DATA := $(wildcard data/*.csv)
+# The code that decides what the database holds: a change to it rebuilds the file too.
+BUILD_CODE := $(addprefix src/s400tracker/,schema.py db.py derive.py build.py validate.py dates.py)
 PORT ?= 8501
 
 .PHONY: run test fuzz build clean loadtest
@@ -15,8 +17,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
 
-# Rebuilt when missing or older than any data file; a failed build keeps the old file.
-$(DB): $(STAMP) $(DATA)
+# Rebuilt when missing or older than any data file or build code; a failed build keeps the old file.
+$(DB): $(STAMP) $(DATA) $(BUILD_CODE)
 	$(BIN)/python -m s400tracker build --db $(DB)
 
 build: $(DB)

@@ -96,18 +96,20 @@ def test_every_cell_of_the_money_and_conflict_downloads_is_safe(frames, view, na
     check_every_cell(export.frame_csv(frame), frame, list(frame.columns))
 
 
-def test_the_zip_bundle_holds_only_safe_cells(frames, hostile_db, monkeypatch):
-    from s400tracker.ui import downloads
-    monkeypatch.setenv("S400_DB", str(hostile_db))
+def test_the_zip_bundle_holds_only_safe_cells(frames, hostile_db):
+    from s400tracker import bundle
+    from s400tracker.db import connect
     view = VIEWS[1]
     tables = {table: frames[view][table] for table in export.EXPORT_COLUMNS}
     link = "http://localhost:8501/?buyer=KAZ"
-    manifest = downloads.manifest(view, link, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
-    with zipfile.ZipFile(io.BytesIO(export.bundle_zip(tables, manifest))) as archive:
+    with connect(hostile_db) as conn:
+        payload = bundle.bundle_bytes(conn, view, link, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
         assert sorted(archive.namelist()) == sorted([f"{t}.csv" for t in tables] + ["manifest.json"])
         for table, frame in tables.items():
             check_every_cell(archive.read(f"{table}.csv"), frame, export.EXPORT_COLUMNS[table])
-        assert json.loads(archive.read("manifest.json"))["share_link"] == link
+        manifest = json.loads(archive.read("manifest.json"))
+        assert manifest["share_link"] == link and "headline" in manifest
 
 
 def test_each_formula_in_the_data_comes_back_quoted_and_a_negative_amount_as_a_number(frames):

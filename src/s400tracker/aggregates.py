@@ -9,6 +9,7 @@ import pandas as pd
 
 from .queries import (DEAL_YEAR, DEALS_FROM, DEALS_WHERE, DELIVERIES_FROM, DELIVERIES_WHERE, EVENTS_FROM,
                       EVENTS_WHERE, IS_COUNTED, PAYMENTS_FROM, PAYMENTS_WHERE, run)
+from . import summaries
 from .columns import COUNTED_DEALS, select_list
 from .filters import Filters
 
@@ -166,3 +167,11 @@ def counted_deals(conn, filters: Filters, limit: int | None = None) -> pd.DataFr
     WHERE {DEALS_WHERE} AND k.contracted
     ORDER BY NOT k.counted, b.name, d.deal_id LIMIT $limit"""
     return run(conn, sql, filters, limit=limit)
+
+
+def headline(conn, filters: Filters) -> dict:
+    """The overview's headline figures for a view, and what the total counts, as plain values
+    (for the bundle's manifest and the CLI; the page draws the same from its cached frames)."""
+    figures = summaries.headline(deal_pairs(conn, filters), delivered_units(conn, filters),
+                                 country_status(conn, filters))
+    return summaries.headline_record(figures, counted_deals(conn, filters))

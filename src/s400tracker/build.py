@@ -19,6 +19,7 @@ class BuildResult:
     db_path: Path
     version: str
     row_counts: dict[str, int]
+    overdue: list[str]  # planned deliveries whose date passed before the sources' date: flagged
 
 
 def content_hash(data_dir: Path) -> str:
@@ -82,13 +83,15 @@ def write(raw: dict[str, RawTable], curated_hash: str, log: list[dict], db_path:
         raise DataError(problems)
     tables: dict = frames(typed)
     rates = derive.Rates.from_tables(typed)
-    tables |= derive.derived_tables(tables, rates) | {
-        "event_countries": derive.event_countries(tables["events"]),
-        "data_version": [_version_row(curated_hash, log, typed, rates.base_year)],
+    version = _version_row(curated_hash, log, typed, rates.base_year)
+    tables |= derive.derived_tables(tables, rates, version["as_of"]) | {
+        "event_countries": derive.event_countries(tables["events"]), "data_version": [version],
         "imports": store.log_rows(log)}
     db.write_database(db_path, tables)
-    return BuildResult(db_path, tables["data_version"][0]["version"],
-                       {name: len(rows) for name, rows in tables.items() if name != "imports"})
+    schedule = tables["delivery_schedule"]
+    return BuildResult(db_path, version["version"],
+                       {name: len(rows) for name, rows in tables.items() if name != "imports"},
+                       sorted(schedule.loc[schedule["schedule"] == "overdue", "delivery_id"]))
 
 
 def build(data_dir: Path, db_path: Path) -> BuildResult:

@@ -3,6 +3,7 @@
 ``python -m s400tracker build [--data DIR] [--db PATH]``: validate the CSVs, build the database.
 ``python -m s400tracker export --table deals --query "buyer=TUR&years=2017&years=2020" --out FILE``:
 write the CSV a page offers for that link, byte for byte.
+``python -m s400tracker summary --query "buyer=IND"``: the view's headline figures (what the overview shows) as JSON.
 ``python -m s400tracker import FILE [--db PATH] [--format sipri|native] [--dry-run]``: import, whole or not at all.
 ``python -m s400tracker synth --deals N --db PATH [--seed S]``: a synthetic database at scale.
 ``python -m s400tracker serve [--port 8501]``: start the dashboard.
@@ -10,10 +11,11 @@ write the CSV a page offers for that link, byte for byte.
 
 import argparse
 import getpass
+import json
 import sys
 from pathlib import Path
 
-from . import config, db, export, importing, queries
+from . import aggregates, config, db, export, importing, queries
 from .build import build
 from .validate import DataError
 
@@ -31,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--query", default="", help="the link's query string, e.g. 'buyer=TUR&years=2017&years=2020'")
     export_cmd.add_argument("--out", type=Path, required=True, help="CSV file to write ('-' for standard output)")
     export_cmd.add_argument("--db", type=Path, default=None, help="database file (default as for build)")
+    summary_cmd = commands.add_parser("summary", help="print a view's headline figures, and what they count, as JSON")
+    summary_cmd.add_argument("--query", default="", help="the link's query string, as for export")
+    summary_cmd.add_argument("--db", type=Path, default=None, help="database file (default as for build)")
     import_cmd = commands.add_parser("import", help="import a SIPRI trade register or table CSVs, whole or not at all")
     import_cmd.add_argument("file", type=Path)
     import_cmd.add_argument("--db", type=Path, default=None, help="database file (default as for build)")
@@ -71,6 +76,24 @@ def run_export(table: str, query: str, out: Path, db_path: Path | None) -> int:
     return 0
 
 
+def run_summary(query: str, db_path: Path | None) -> int:
+    """Print the view's headline figures as JSON, with the view and the data they come from."""
+    try:
+        with db.connect(db_path or config.database_path()) as conn:
+            view, warnings = queries.view_of_link(conn, query)
+            version = queries.data_version(conn)
+            figures = aggregates.headline(conn, view) | {
+                "view": view.describe(queries.country_names(conn)), "filters": view.to_query(),
+                "data_version": version["version"], "sources_checked_to": version["sources_checked_to"]}
+    except FileNotFoundError as error:
+        print(f"summary failed: {error}", file=sys.stderr)
+        return 1
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    return 0
+
+
 def _refused(error: Exception, what: str, outcome: str) -> int:
     """Print every problem (or the OS error) and what happened to the data; exit code 1."""
     if isinstance(error, DataError):
@@ -91,6 +114,9 @@ def run_build(data_dir: Path, db_path: Path | None) -> int:
         return _refused(error, "build failed", f"{target} was not changed")
     counts = ", ".join(f"{name} {count}" for name, count in result.row_counts.items())
     print(f"built {result.db_path} (data version {result.version}): {counts}")
+    if result.overdue:
+        print(f"flagged {len(result.overdue)} planned deliveries whose date has passed (shown as overdue): "
+              + ", ".join(result.overdue))
     return 0
 
 
@@ -152,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_build(args.data, args.db)
     if args.command == "export":
         return run_export(args.table, args.query, args.out, args.db)
+    if args.command == "summary":
+        return run_summary(args.query, args.db)
     if args.command == "import":
         return run_import(args.file, args.db, args.format, args.dry_run, args.by)
     if args.command == "synth":

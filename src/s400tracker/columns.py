@@ -63,11 +63,12 @@ DELIVERIES = (
     Col("delivery_id", "v.delivery_id", screen=0), Col("deal_id", "v.deal_id", screen=1),
     Col("buyer_iso3", "v.buyer_iso3"), _partial("v", "date", screen=3),
     Col("date_precision", "v.date_precision", screen=4), Col("quantity", "v.quantity", screen=5),
-    Col("unit", "v.unit", screen=6), Col("planned", "v.planned", screen=8),
+    Col("unit", "v.unit", screen=6), Col("planned", "v.planned"),
     Col("confidence", "v.confidence", screen=9), SOURCES_OF_RECORD, Col("buyer", "b.name", screen=2),
     Col("basis", "v.basis", screen=7), Col("quantity_qualifier", "v.quantity_qualifier"),
     Col("quantity_note", "v.quantity_note"), Col("description", "v.description", screen=91),
     ORIGIN_OF["v"], IMPORT_OF["v"],
+    Col("schedule", "sch.schedule", screen=8),  # actual, planned, or overdue (a plan whose date has passed)
     Col("date_start", "v.date::TIMESTAMP", csv=False), DISPUTED,
 )
 

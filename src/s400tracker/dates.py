@@ -58,6 +58,16 @@ def format_partial_dates(dates: pd.Series, precisions: pd.Series) -> pd.Series:
     return pd.Series(text, index=dates.index, dtype="str")
 
 
+def period_ends(dates: pd.Series, precisions: pd.Series) -> pd.Series:
+    """The last day of the period each partial date names (the day itself at day precision)."""
+    stamps = pd.to_datetime(dates)
+    ends = stamps.copy()
+    month, year = (precisions == "month").to_numpy(), (precisions == "year").to_numpy()
+    ends[month] = stamps[month] + pd.offsets.MonthEnd(0)
+    ends[year] = stamps[year] + pd.offsets.YearEnd(0)
+    return ends
+
+
 def partial_date_sql(column: str) -> str:
     """SQL writing a DATE column at its precision (the ``<column>_precision`` beside it)."""
     cases = " ".join(f"WHEN '{precision}' THEN strftime({column}, '{layout}')"

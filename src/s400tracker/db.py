@@ -41,6 +41,8 @@ CREATE TABLE country_status (
     basis VARCHAR NOT NULL, deal_ids VARCHAR NOT NULL);
 CREATE TABLE deal_counting (
     deal_id VARCHAR NOT NULL, contracted BOOLEAN NOT NULL, counted BOOLEAN NOT NULL, reason VARCHAR NOT NULL);
+CREATE TABLE delivery_schedule (
+    delivery_id VARCHAR NOT NULL, schedule VARCHAR NOT NULL CHECK (schedule IN ('actual', 'planned', 'overdue')));
 CREATE TABLE data_version (
     version VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, curated_hash VARCHAR NOT NULL,
     imports INTEGER NOT NULL, built_at TIMESTAMP NOT NULL,
@@ -48,10 +50,12 @@ CREATE TABLE data_version (
     description VARCHAR NOT NULL);
 """
 IMPORT_COLUMNS = ["import_id", "committed_at", "committed_by", "file_name", "file_hash", "format", "counts"]
-DERIVED_TABLES = ("event_countries", "conversions", "country_status", "deal_counting", "data_version")
+DERIVED_TABLES = ("event_countries", "conversions", "country_status", "deal_counting", "delivery_schedule",
+                  "data_version")
 ORIGIN_DDL = [f"origin VARCHAR NOT NULL CHECK (origin IN ({', '.join(repr(o) for o in ORIGIN)}))",
               "import_id INTEGER"]
-DERIVED_KEYS = {"event_countries": ("event_id", "iso3"), "country_status": ("iso3",), "deal_counting": ("deal_id",)}
+DERIVED_KEYS = {"event_countries": ("event_id", "iso3"), "country_status": ("iso3",), "deal_counting": ("deal_id",),
+                "delivery_schedule": ("delivery_id",)}
 
 
 class Reference(NamedTuple):
@@ -71,6 +75,7 @@ DERIVED_REFERENCES = (
     Reference("conversions", "cpi_source_id", "sources", "source_id"),
     Reference("country_status", "iso3", "countries", "iso3"),
     Reference("deal_counting", "deal_id", "deals", "deal_id"),
+    Reference("delivery_schedule", "delivery_id", "deliveries", "delivery_id"),
 )
 
 

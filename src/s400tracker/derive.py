@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import claims
-from .dates import deal_years, format_partial_dates
+from .dates import deal_years, format_partial_dates, period_ends
 from .schema import CONTRACTED, OPERATOR_STATUS
 
 # A delivery counts as evidence of an operator only when it is at least reported.
@@ -194,8 +194,24 @@ def deal_counting(deals: pd.DataFrame) -> pd.DataFrame:
                          "reason": reason})[COUNTING_COLUMNS]
 
 
-def derived_tables(frames: dict[str, pd.DataFrame], rates: Rates) -> dict[str, pd.DataFrame]:
-    """The conversions, country_status and deal_counting tables of the curated (or synthetic) frames."""
+SCHEDULE_COLUMNS = ["delivery_id", "schedule"]
+
+
+def delivery_schedule(deliveries: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Each delivery's schedule: 'actual', 'planned', or 'overdue' (planned for a period that ended
+    before ``as_of``, the date the sources were checked to, with no report of its arrival): a
+    plan whose date has passed is never left silently 'planned'."""
+    planned = deliveries["planned"].astype(bool).to_numpy()
+    ended = (period_ends(deliveries["date"], deliveries["date_precision"]) < pd.Timestamp(as_of)).to_numpy() \
+        if as_of is not None else np.zeros(len(deliveries), dtype=bool)
+    schedule = np.where(~planned, "actual", np.where(ended, "overdue", "planned"))
+    return pd.DataFrame({"delivery_id": deliveries["delivery_id"].astype("str"), "schedule": schedule})
+
+
+def derived_tables(frames: dict[str, pd.DataFrame], rates: Rates, as_of) -> dict[str, pd.DataFrame]:
+    """The conversions, country_status, deal_counting and delivery_schedule tables of the curated
+    (or synthetic) frames; ``as_of`` is the date the sources were checked to."""
     return {"conversions": conversions(frames["deals"], frames["payments"], frames["citations"], rates),
             "country_status": country_status(frames["deals"], frames["deliveries"]),
-            "deal_counting": deal_counting(frames["deals"])}
+            "deal_counting": deal_counting(frames["deals"]),
+            "delivery_schedule": delivery_schedule(frames["deliveries"], as_of)}

@@ -90,6 +90,7 @@ def deliveries(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame
     SELECT {select_list(DELIVERIES)}
     FROM page v JOIN countries b ON b.iso3 = v.buyer_iso3
     LEFT JOIN src ON src.record_id = v.delivery_id
+    LEFT JOIN delivery_schedule sch ON sch.delivery_id = v.delivery_id
     ORDER BY v.date, v.delivery_id"""
     return run(conn, sql, filters, limit=limit)
 

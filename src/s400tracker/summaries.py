@@ -56,6 +56,19 @@ def total_note(counted: pd.DataFrame, total: int) -> str:
     return " ".join(parts)
 
 
+def headline_record(figures: dict, counted: pd.DataFrame) -> dict:
+    """The headline as plain values: the figures, the deals the total sums (with and without a
+    public value) and those it leaves out with the reason; ``counted`` lists every contracted deal."""
+    added = counted[counted["counted_in_totals"].astype(bool)]
+    left_out = counted[~counted["counted_in_totals"].astype(bool)]
+    return {"operators": figures["operators"], "countries_with_orders": figures["countries_with_orders"],
+            "contract_value_usd_nominal": figures["contract_value_usd"],
+            "deals_summed": sorted(added.loc[added["value_usd_nominal"].notna(), "deal_id"]),
+            "deals_without_value": sorted(added.loc[added["value_usd_nominal"].isna(), "deal_id"]),
+            "deals_not_added": dict(sorted(zip(left_out["deal_id"], left_out["counting_reason"]))),
+            "units_delivered": {unit: float(quantity) for unit, quantity in figures["units_delivered"].items()}}
+
+
 def describe_units(units: pd.Series, limit: int | None = None) -> str:
     """'2 battery · 3 squadron' from a unit -> quantity series ('none recorded' when empty)."""
     items = [f"{quantity:g} {unit.replace('_', ' ')}" for unit, quantity in units.items()]

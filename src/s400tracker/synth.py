@@ -405,8 +405,8 @@ def synthesize(deals: int, db_path: Path, seed: int = 0, data_dir: Path = config
     counts = {name: len(synthetic[name]) for name in ("deals", "deliveries", "payments", "events")}
     log = [_import_entry(deals, seed, counts)]
     rates = derive.Rates.from_tables(typed)
-    tables |= derive.derived_tables(tables, rates)
     version = build._version_row(build.content_hash(data_dir), log, typed, rates.base_year)
+    tables |= derive.derived_tables(tables, rates, version["as_of"])
     version |= {"built_at": BUILT_AT, "description": ", ".join(
         f"{len(tables[t.name])} {t.name}" for t in TABLES if t.sourced_as) + "; 1 synthetic import"}
     tables["data_version"] = pd.DataFrame([version])
