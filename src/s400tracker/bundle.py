@@ -10,6 +10,12 @@ from . import aggregates, export, queries
 from .filters import Filters
 
 
+def table_bytes(conn, table: str, filters: Filters) -> bytes:
+    """The documented CSV of one table (deals, deliveries, payments, events, sources) under ``filters``:
+    the bytes the page's "Download CSV", the CLI's export and the API all give."""
+    return export.table_csv(table, queries.TABLE_QUERIES[table](conn, filters))
+
+
 def manifest(filters: Filters, link: str, now: dt.datetime, names: dict[str, str], version: dict,
              headline: dict) -> dict:
     """What the bundle holds, the figures it adds up to, and how to cite it."""

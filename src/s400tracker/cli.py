@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import aggregates, config, db, export, importing, queries
+from . import aggregates, bundle, config, db, importing, queries
 from .build import build
 from .validate import DataError
 
@@ -57,7 +57,7 @@ def run_export(table: str, query: str, out: Path, db_path: Path | None) -> int:
     try:
         with db.connect(db_path or config.database_path()) as conn:
             view, warnings = queries.view_of_link(conn, query)
-            payload = export.table_csv(table, queries.TABLE_QUERIES[table](conn, view))
+            payload = bundle.table_bytes(conn, table, view)
     except FileNotFoundError as error:
         print(f"export failed: {error}", file=sys.stderr)
         return 1

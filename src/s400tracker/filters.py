@@ -34,6 +34,31 @@ class Choices:
         return {code: name for offered in self.codes.values() for code, name in offered.items()}
 
 
+class Note(str):
+    """A warning about a link: ``ignored`` when a part of it could not be applied at all (an
+    unknown key, an invalid value), not when it was applied adjusted (a range narrowed to the
+    data, read the right way round, the first of two bases)."""
+
+    ignored: bool = True
+
+
+def ignored(text: str) -> Note:
+    """A note on a part of the link that was ignored."""
+    return Note(text)
+
+
+def adjusted(text: str) -> Note:
+    """A note on a part of the link applied in an adjusted form."""
+    note = Note(text)
+    note.ignored = False
+    return note
+
+
+def invalid_parts(notes: list[str]) -> list[str]:
+    """The notes that name parts of a link that could not be applied (what an API refuses)."""
+    return [note for note in notes if getattr(note, "ignored", True)]
+
+
 def _shortened(value: str) -> str:
     return value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "..."
 
@@ -100,8 +125,8 @@ class Codes(Filter):
             if code in known:
                 kept.append(code)
             else:
-                warnings.append(f"Ignored {self.key} {_shown(value)}: no deal has that {self.key} "
-                                f"(use {self.example}).")
+                warnings.append(ignored(f"Ignored {self.key} {_shown(value)}: no deal has that {self.key} "
+                                f"(use {self.example})."))
         return tuple(dict.fromkeys(kept))
 
 
@@ -118,7 +143,8 @@ class Words(Filter):
             if word in self.vocabulary:
                 kept.add(word)
             else:
-                warnings.append(f"Ignored {self.key} {_shown(value)}: use one of {', '.join(self.vocabulary)}.")
+                warnings.append(ignored(f"Ignored {self.key} {_shown(value)}: "
+                                        f"use one of {', '.join(self.vocabulary)}."))
         return tuple(v for v in self.vocabulary if v in kept)
 
     def describe(self, value, names):
@@ -136,17 +162,18 @@ class YearRange(Filter):
         if not values:
             return None
         if len(values) != 2:
-            warnings.append(f"Ignored {self.key}: give two years, first and last "
-                            f"({self.key}=2017&{self.key}=2021), not {len(values)}.")
+            warnings.append(ignored(f"Ignored {self.key}: give two years, first and last "
+                            f"({self.key}=2017&{self.key}=2021), not {len(values)}."))
             return None
         try:
             first, last = (int(v.strip()) for v in values)
         except ValueError:
-            warnings.append(f"Ignored {self.key} {', '.join(_shown(v) for v in values)}: years are whole numbers.")
+            shown = ", ".join(_shown(v) for v in values)
+            warnings.append(ignored(f"Ignored {self.key} {shown}: years are whole numbers."))
             return None
         if first > last:
-            warnings.append(f"Read {self.key} {_shortened(str(first))}-{_shortened(str(last))} as "
-                            f"{_shortened(str(last))}-{_shortened(str(first))}: the first year comes first.")
+            warnings.append(adjusted(f"Read {self.key} {_shortened(str(first))}-{_shortened(str(last))} as "
+                            f"{_shortened(str(last))}-{_shortened(str(first))}: the first year comes first."))
             first, last = last, first
         return self._within_span(first, last, choices.years, warnings)
 
@@ -154,15 +181,16 @@ class YearRange(Filter):
         # int() takes up to 4,300 digits: quote a huge year back shortened, like any value.
         given = f"{_shortened(str(first))}-{_shortened(str(last))}"
         if span is None:
-            warnings.append(f"Ignored {self.key} {given}: the data has no dated records.")
+            warnings.append(ignored(f"Ignored {self.key} {given}: the data has no dated records."))
             return None
         narrowed = (max(first, span[0]), min(last, span[1]))
         if narrowed[0] > narrowed[1]:
-            warnings.append(f"Ignored {self.key} {given}: the data has records only in {span[0]}-{span[1]}.")
+            warnings.append(ignored(f"Ignored {self.key} {given}: the data has records only in "
+                                    f"{span[0]}-{span[1]}."))
             return None
         if narrowed != (first, last):
-            warnings.append(f"Narrowed {self.key} {given} to {narrowed[0]}-{narrowed[1]}: "
-                            f"the data has records only in {span[0]}-{span[1]}.")
+            warnings.append(adjusted(f"Narrowed {self.key} {given} to {narrowed[0]}-{narrowed[1]}: "
+                            f"the data has records only in {span[0]}-{span[1]}."))
         return None if narrowed == tuple(span) else narrowed
 
     def to_url(self, value):
@@ -191,9 +219,10 @@ class Choice(Filter):
         valid = [v.strip().lower() for v in values if v.strip().lower() in self.options]
         for value in values:
             if value.strip().lower() not in self.options:
-                warnings.append(f"Ignored {self.key} {_shown(value)}: use one of {', '.join(self.options)}.")
+                warnings.append(ignored(f"Ignored {self.key} {_shown(value)}: "
+                                        f"use one of {', '.join(self.options)}."))
         if len(valid) > 1:
-            warnings.append(f"Used the first {self.key} of {len(valid)} given ({valid[0]}).")
+            warnings.append(adjusted(f"Used the first {self.key} of {len(valid)} given ({valid[0]})."))
         return valid[0] if valid else self.default
 
     def to_url(self, value):
@@ -287,12 +316,12 @@ def from_query(params: dict[str, list[str]], choices: Choices) -> tuple["Filters
     Returns the filters and a warning for every parameter or value ignored or changed, in words a
     user can act on. ``choices`` is what the data offers (codes per role, the years span).
     """
-    warnings = [f"Ignored unknown parameter {_shown(key)}." for key in params if key not in PARAMETERS]
+    warnings = [ignored(f"Ignored unknown parameter {_shown(key)}.") for key in params if key not in PARAMETERS]
     values = {}
     for f in FILTERS:
         given = [v for v in params.get(f.key, []) if v.strip()]
         if len(given) > MAX_VALUES:
-            warnings.append(f"Ignored {f.key} values after the first {MAX_VALUES}.")
+            warnings.append(ignored(f"Ignored {f.key} values after the first {MAX_VALUES}."))
         values[f.attribute] = f.parse(given[:MAX_VALUES], choices, warnings)
     return Filters(**values), warnings
 

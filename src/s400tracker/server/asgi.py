@@ -1,4 +1,4 @@
-"""The ASGI app the server runs: the Streamlit dashboard plus /healthz (see serve.py)."""
+"""The ASGI app the server runs: the Streamlit dashboard, /healthz and the data API (see serve.py)."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from s400tracker.server import health  # absolute: the server imports this file by path
+from s400tracker.server import api, health  # absolute: the server imports this file by path
 from s400tracker.server.idle import housekeeping
 from s400tracker.server.media import keep_generated_downloads
 
@@ -21,4 +21,4 @@ async def healthz(request) -> JSONResponse:
 
 
 keep_generated_downloads()
-app = st.App(str(APP), lifespan=housekeeping, routes=[Route("/healthz", healthz, methods=["GET"])])
+app = st.App(str(APP), lifespan=housekeeping, routes=[Route("/healthz", healthz, methods=["GET"]), *api.ROUTES])
