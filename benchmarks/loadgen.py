@@ -96,17 +96,31 @@ class Session:
         self.ws = None
         self.link = ""
         self.reruns = self.downloads = 0  # filter changes done, CSVs downloaded and checked
+        # Cookies the server set (a load balancer's affinity cookie), sent back as a browser does.
+        self.cookies: dict[str, str] = {}
 
     async def open(self, link: str) -> None:
         """Open a link as a browser does: a fresh websocket, then a run of that page and query."""
         await self.close()
         parts = urlsplit(self.base_url)
         ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path}/_stcore/stream"
-        self.ws = await connect(ws_url, subprotocols=SUBPROTOCOLS, max_size=None)
+        sent = {"Cookie": self.cookie_header()} if self.cookies else None
+        self.ws = await connect(ws_url, subprotocols=SUBPROTOCOLS, max_size=None, additional_headers=sent)
+        self.keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))
         self.link, self.page, self.states = link, Page(), {}
         path, _, query = link.partition("?")
         state = ClientState(query_string=query, page_name=path.strip("/"))
         self.figures.loads.append(await self.run(state))
+
+    def keep_cookies(self, set_cookies: list[str]) -> None:
+        """Remember each cookie's name and value (attributes such as Path are not needed here)."""
+        for header in set_cookies:
+            name, _, value = header.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+
+    def cookie_header(self) -> str:
+        """The Cookie header a browser would send."""
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     async def change_filter(self, rng: random.Random) -> None:
         """Give one sidebar filter a random new value and rerun, as the widget's on_change does."""
@@ -146,7 +160,7 @@ class Session:
         if url is None:
             return
         try:
-            name, body = await asyncio.to_thread(_fetch, self.base_url + url)
+            name, body = await asyncio.to_thread(_fetch, self.base_url + url, self.cookie_header())
         except urllib.error.HTTPError as failure:
             self.figures.lost += failure.code == 404
             self.error(f"download failed: HTTP {failure.code}")
@@ -243,9 +257,10 @@ def _response(message: ForwardMsg, request_id: str):
     return None
 
 
-def _fetch(url: str) -> tuple[str, bytes]:
-    """GET a media file: (the file name it is served as, its bytes)."""
-    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+def _fetch(url: str, cookie: str = "") -> tuple[str, bytes]:
+    """GET a media file, with the session's cookies: (the file name it is served as, its bytes)."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
         disposition = Message()
         disposition["content-disposition"] = response.headers.get("Content-Disposition", "")
         return disposition.get_filename() or "", response.read()

@@ -1,6 +1,7 @@
 """Hardening of the database access and the server's health check."""
 
 import json
+import os
 import re
 import time
 
@@ -48,7 +49,8 @@ def test_the_apps_connection_is_read_only_and_cannot_reach_files_or_change_setti
 
 def test_health_is_ok_with_the_data_version_and_no_file_path(app_db):
     status, body = health.check()
-    assert status == 200 and body == {"status": "ok", "data_version": body["data_version"], "imports": 0}
+    assert status == 200 and body == {"status": "ok", "data_version": body["data_version"], "imports": 0,
+                                      "replica": "single", "pid": os.getpid()}
     assert len(body["data_version"]) == 12
     assert str(app_db) not in json.dumps(body) and app_db.name not in json.dumps(body)
 
@@ -64,7 +66,13 @@ def test_health_counts_the_imports_the_database_records(real_db, tmp_path, monke
 
 def test_health_is_503_when_the_database_is_missing_without_naming_its_path(tmp_path, monkeypatch):
     monkeypatch.setenv("S400_DB", str(tmp_path / "gone.duckdb"))
-    assert health.check() == (503, {"status": "unavailable", "detail": "the database is missing"})
+    assert health.check() == (503, {"status": "unavailable", "detail": "the database is missing",
+                                    "replica": "single", "pid": os.getpid()})
+
+
+def test_health_names_the_replica_that_answered(app_db, monkeypatch):
+    monkeypatch.setenv("S400_REPLICA", "r2")
+    assert health.check()[1]["replica"] == "r2"
 
 
 def test_health_is_503_when_the_database_cannot_be_read_naming_only_the_error_type(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ write the CSV a page offers for that link, byte for byte.
 ``python -m s400tracker import FILE [--db PATH] [--format sipri|native] [--dry-run]``: import, whole or not at all.
 ``python -m s400tracker synth --deals N --db PATH [--seed S]``: a synthetic database at scale.
 ``python -m s400tracker serve [--port 8501]``: start the dashboard.
+``python -m s400tracker cluster [--replicas N] [--port P]``: N replicas behind HAProxy on this host.
 """
 
 import argparse
@@ -46,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     synth_cmd.add_argument("--deals", type=int, required=True, help="synthetic deals (deliveries: at least 10x)")
     synth_cmd.add_argument("--db", type=Path, required=True, help="database file to write")
     synth_cmd.add_argument("--seed", type=int, default=0, help="the same seed gives the same database")
+    cluster_cmd = commands.add_parser("cluster", help="identical replicas behind HAProxy on this host")
+    cluster_cmd.add_argument("--replicas", type=int, default=3, help="replica servers to start (default 3)")
+    cluster_cmd.add_argument("--port", type=int, default=8500, help="HAProxy's port (default 8500)")
+    cluster_cmd.add_argument("--address", default="127.0.0.1", help="HAProxy's interface (default loopback)")
     serve_cmd = commands.add_parser("serve", help="start the dashboard (what `make run` does)")
     serve_cmd.add_argument("--port", type=int, default=8501)
     serve_cmd.add_argument("--address", default=None, help="interface to listen on (default: all)")
@@ -184,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_import(args.file, args.db, args.format, args.dry_run, args.by)
     if args.command == "synth":
         return run_synth(args.deals, args.db, args.seed)
+    if args.command == "cluster":
+        from .server.cluster import run
+        return run(args.replicas, args.port, args.address)
     if args.command == "serve":
         from .server.serve import serve
         return serve(args.port, args.address)

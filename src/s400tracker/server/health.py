@@ -4,6 +4,8 @@
 operator's business. The full error goes to the server's log instead.
 """
 
+import os
+
 from .. import config, db
 from . import streamlit_internals as internals
 
@@ -12,8 +14,13 @@ LOGGER = internals.server_logger(__name__)
 VERSION_SQL = "SELECT version, imports FROM data_version LIMIT 1"
 
 
+def _who() -> dict:
+    """Which server answered: the replica's name (``S400_REPLICA``, set by the cluster) and pid."""
+    return {"replica": os.environ.get("S400_REPLICA") or "single", "pid": os.getpid()}
+
+
 def _unavailable(detail: str) -> tuple[int, dict]:
-    return 503, {"status": "unavailable", "detail": detail}
+    return 503, {"status": "unavailable", "detail": detail} | _who()
 
 
 def check() -> tuple[int, dict]:
@@ -27,4 +34,4 @@ def check() -> tuple[int, dict]:
     except Exception as error:  # any failure to read the database means "do not route here"
         LOGGER.warning("health check: the database could not be read: %s: %s", type(error).__name__, error)
         return _unavailable(f"the database could not be read ({type(error).__name__})")
-    return 200, {"status": "ok", "data_version": row["version"], "imports": int(row["imports"])}
+    return 200, {"status": "ok", "data_version": row["version"], "imports": int(row["imports"])} | _who()
