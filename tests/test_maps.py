@@ -90,7 +90,8 @@ def test_status_features_do_not_mutate_inputs(outlines):
     features = maps.status_features(outlines, status)
     assert outlines == before_outlines
     pd.testing.assert_frame_equal(status, before_status)
-    assert features is not outlines and features["features"][0]["properties"] is not outlines["features"][0]["properties"]
+    assert features is not outlines
+    assert features["features"][0]["properties"] is not outlines["features"][0]["properties"]
 
 
 def test_unknown_status_is_refused(outlines):

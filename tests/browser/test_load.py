@@ -1,8 +1,9 @@
 """Many users at once, and a writer among readers, against the real server in Chromium.
 
 CI runs a short form (a few sessions for a few seconds); `make loadtest` runs the full form
-(5 tabs for 60 s, 10 readers; the 20-session figures are the protocol test's) and prints them. Timings are reported, never
-asserted: speed is the benchmark's business, and a busy CI machine must not fail the build.
+(5 tabs for 60 s, 10 readers; the 20-session figures are the protocol test's) and prints them.
+Timings are reported, never asserted: speed is the benchmark's business, and a busy CI machine
+must not fail the build.
 """
 
 import asyncio
@@ -132,14 +133,16 @@ async def reader(browser, url: str, deadline: float, versions: set, report: dict
 
 async def readers_and_a_writer(url: str, db_path: Path) -> dict:
     from playwright.async_api import async_playwright
-    report, versions, landed = {"errors": [], "exceptions": 0, "saw_new": [], "read_once": set()}, set(), asyncio.Event()
+    report = {"errors": [], "exceptions": 0, "saw_new": [], "read_once": set()}
+    versions, landed = set(), asyncio.Event()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH)
         deadline = time.monotonic() + max(SECONDS, 60)
         tasks = [asyncio.create_task(reader(browser, url, deadline, versions, report, landed)) for _ in range(READERS)]
         while len(report["read_once"]) < READERS:  # every reader has the old version on screen first
             await asyncio.sleep(0.2)
-        _, result = await asyncio.to_thread(importing.commit_import, db_path, SIPRI.read_bytes(), SIPRI.name, "load test")
+        _, result = await asyncio.to_thread(importing.commit_import, db_path, SIPRI.read_bytes(), SIPRI.name,
+                                            "load test")
         report["new_version"] = result.version
         landed.set()
         await asyncio.gather(*tasks)

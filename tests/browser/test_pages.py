@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -81,7 +82,7 @@ def test_the_downloaded_csv_is_exactly_the_filtered_rows(page, server_url, real_
     wait_for_app(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").first.click()
-    payload = open(download.value.path(), "rb").read()
+    payload = Path(download.value.path()).read_bytes()
     with connect(real_db) as conn:
         expected = queries.deals(conn, Filters(buyers=("TUR", "IND"), years=(2018, 2022)))
     assert payload == export.table_csv("deals", expected)
