@@ -19,8 +19,6 @@ from plotly.subplots import make_subplots
 from .schema import CONTRACTED
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-STATUS_COLOURS = {"interest": "#F0E442", "negotiating": "#E69F00", "signed": "#56B4E9",
-                  "delivering": "#0072B2", "delivered": "#009E73", "cancelled": "#999999"}
 PALETTE = {"signed": "#0072B2", "delivery": "#009E73", "planned": "#56B4E9",
            "reported_total": "#000000", "sanctions": "#D55E00", "programme_suspension": "#CC79A7",
            "test": "#E69F00", "event": "#999999", "key": "#555555", "balance": "#999999"}

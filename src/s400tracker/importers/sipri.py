@@ -25,11 +25,6 @@ from dataclasses import dataclass, field
 from ..schema import TABLES_BY_NAME
 from ..validate import Problem
 
-try:  # optional last resort for country names; the project does not depend on it
-    import pycountry
-except ImportError:  # pragma: no cover - depends on the environment
-    pycountry = None
-
 RECIPIENT, SUPPLIER, ORDER_YEAR = "Recipient", "Supplier", "Year of order"
 ORDERED, DESIGNATION, DESCRIPTION = "Number ordered", "Weapon designation", "Weapon description"
 DELIVERED, DELIVERY_YEARS, STATUS = "Number delivered", "Year(s) of delivery", "status"
@@ -354,18 +349,9 @@ def _fold(name: str) -> str:
 
 
 def resolve_country(name: str, codes: dict[str, str]) -> str | None:
-    """ISO3 for a SIPRI country name: the caller's names, then aliases, then pycountry."""
+    """ISO3 for a SIPRI country name: the caller's names (the countries table), then aliases."""
     folded = _fold(name)
-    if folded in codes:
-        return codes[folded]
-    if folded in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[folded]
-    if pycountry is not None:
-        try:
-            return pycountry.countries.lookup(name.strip()).alpha_3
-        except LookupError:
-            return None
-    return None
+    return codes.get(folded) or COUNTRY_ALIASES.get(folded)
 
 
 def system_id_for(designation: str) -> str:
