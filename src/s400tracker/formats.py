@@ -1,6 +1,7 @@
 """Money formatting for people: the one place that decides how an amount reads on screen.
 
-Pages and chart hover text call ``format_money``, so the same amount never reads two ways.
+Pages, chart hover text and the map's tooltips call ``format_money``, so the same amount never
+reads two ways (the map once said "USD 0 m" for what the overview calls "US$ 300,000").
 """
 
 import pandas as pd
