@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ...validate import Problem
-from .layout import column_positions, decode, find_header, looks_like_sipri, note_lines, physical_lines
+from .layout import Header, column_positions, decode, find_header, looks_like_sipri, note_lines, physical_lines
 from .register import Context, header_problem, parse_register, read_records, row_shape_ok
 from .rows import TIV_COLUMNS, add_rows, deal_id_for, empty_tables, source_id_for, source_row
 from .values import fold, resolve_country, system_id_for
@@ -57,22 +57,26 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
     if header_problem(ctx, header):
         return ParsedImport(tables, ctx.problems, source_id)
 
-    at, _ = column_positions(header)
     tables["sources"].append((1, source_row(source_id, file_name, note_lines(lines[:header.line - 1]),
                                             imported_on)))
+    _add_register(ctx, tables, lines, header, source_id)
+    return ParsedImport(tables, ctx.problems, source_id)
+
+
+def _add_register(ctx: Context, tables: dict[str, list], lines: list[str], header: Header, source_id: str) -> None:
+    """The rows of every register record below the header, each natural key once."""
+    at, _ = column_positions(header)
+    needed = max(i for n, i in at.items() if not n.endswith(" ?")) + 1
     seen: set[str] = set()
     new_systems: set[str] = set()
-    needed = max(i for n, i in at.items() if not n.endswith(" ?")) + 1
     for line, cells in read_records(ctx, lines, header.line):
         if not row_shape_ok(ctx, line, cells, len(header.cells), needed):
             continue
         reg = parse_register(ctx, line, cells, at)
         deal_id = deal_id_for(reg)
-        if deal_id in seen:
-            continue
-        seen.add(deal_id)
-        add_rows(tables, reg, deal_id, source_id, new_systems)
-    return ParsedImport(tables, ctx.problems, source_id)
+        if deal_id not in seen:
+            seen.add(deal_id)
+            add_rows(tables, reg, deal_id, source_id, new_systems)
 
 
 __all__ = ["TIV_COLUMNS", "ParsedImport", "deal_id_for", "looks_like_sipri", "parse_sipri", "resolve_country",
