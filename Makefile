@@ -8,8 +8,10 @@ DATA := $(wildcard data/*.csv)
 # The code that decides what the database holds: a change to it rebuilds the file too.
 BUILD_CODE := $(addprefix src/s400tracker/,schema.py db.py derive.py build.py validate.py dates.py)
 PORT ?= 8501
+# The slower tiers (markers set in tests/conftest.py); everything else is the unit tier.
+SLOW := browser or server or apptest or fuzz
 
-.PHONY: run test fuzz build clean loadtest
+.PHONY: run check test fuzz build clean loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
@@ -26,8 +28,14 @@ build: $(DB)
 run: $(DB)
 	$(BIN)/python -m s400tracker serve --port $(PORT)
 
-test: $(DB)
-	$(BIN)/python -m pytest
+# The fast tier, for every change: the linter, then the unit tests (no server, browser or AppTest).
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not ($(SLOW))"
+
+# The whole suite: the fast tier first, then only the slower tiers, so no test runs twice.
+test: check $(DB)
+	$(BIN)/python -m pytest -m "$(SLOW)"
 
 # 20 sessions for 60 s changing filters and downloading, driven over Streamlit's websocket
 # protocol (the server's figures), 5 Chromium tabs doing the same (real rendering and

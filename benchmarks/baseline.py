@@ -102,7 +102,8 @@ def _timeline_years(all_: dict[str, pd.DataFrame], view: Filters) -> pd.DataFram
     lanes = set(busiest.index[:25])
     names = dict(zip(deals["buyer_iso3"], deals["buyer"]))
     parts = [deals[deals["signed_start"].notna()].assign(kind="signed", year=lambda f: f["signed_start"].dt.year),
-             deliveries[deliveries["date_start"].notna()].assign(kind="delivery", year=lambda f: f["date_start"].dt.year),
+             deliveries[deliveries["date_start"].notna()].assign(
+                 kind="delivery", year=lambda f: f["date_start"].dt.year),
              events[events["date_start"].notna() & events["deal_id"].notna()].assign(
                  kind="event", year=lambda f: f["date_start"].dt.year)]
     rows = pd.concat([p.reindex(columns=["kind", "buyer_iso3", "planned", "basis", "type", "year"]) for p in parts])

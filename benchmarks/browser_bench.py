@@ -26,7 +26,8 @@ OBSERVER = """
 window.__s400_done = 0;
 new MutationObserver(records => {
   for (const r of records) {
-    if (r.attributeName === 'data-test-script-state' && r.target.getAttribute('data-test-script-state') === 'notRunning') {
+    if (r.attributeName === 'data-test-script-state'
+        && r.target.getAttribute('data-test-script-state') === 'notRunning') {
       window.__s400_done += 1;
     }
   }
@@ -36,7 +37,8 @@ new MutationObserver(records => {
 DRAWN = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-stale="true"]')) return false;
+  const busy = '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-stale="true"]';
+  if (document.querySelector(busy)) return false;
   if (!document.querySelector('[data-testid="stMainBlockContainer"] h1')) return false;
   const visible = sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null);
   return visible('[data-testid="stPlotlyChart"]').every(e => e.querySelector('.main-svg'))

@@ -86,7 +86,7 @@ def _verdict(value: float, limit: float, higher_is_better: bool = False) -> str:
 
 
 def report(results: dict, args, started: float) -> str:
-    lines = [f"# Benchmark results\n", f"Run {dt.datetime.now():%Y-%m-%d %H:%M} by `{' '.join(sys.argv)}` "
+    lines = ["# Benchmark results\n", f"Run {dt.datetime.now():%Y-%m-%d %H:%M} by `{' '.join(sys.argv)}` "
              f"in {(time.monotonic() - started) / 60:.0f} min.\n", f"Machine: {results['machine']}\n",
              f"Repetitions: {args.reps} per timing (median and p95; the first filter change of each page is a "
              "warm-up and is not counted). Each repetition changes a filter to a value not seen before, so "

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from s400tracker import aggregates, maps, queries, summaries
-from s400tracker.charts import format_money
+from s400tracker.formats import format_money
 from s400tracker.ui import filters, layout, records
 from s400tracker.ui.data import load, table
 from s400tracker.ui.maps import operators_map

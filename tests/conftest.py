@@ -11,6 +11,22 @@ from s400tracker.build import build
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "minimal"
 REAL_DATA = ROOT / "data"
+BROWSER_TESTS = ROOT / "tests" / "browser"
+# The slower tiers by test module (or module::test); `make check` runs every test outside them
+# (the unit tier), `make test` runs it and then these. A new test is a unit test unless named here.
+TIERS = {"test_app.py": "apptest", "test_links_fuzz.py": "fuzz", "test_load_protocol.py": "server",
+         "test_synth.py::test_pages_run_on_it": "apptest"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark each test with its tier: tests/browser/ is the browser tier, TIERS names the others."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            tier = "browser"
+        else:
+            tier = TIERS.get(f"{item.path.name}::{item.originalname}") or TIERS.get(item.path.name)
+        if tier:
+            item.add_marker(tier)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from s400tracker import charts
+from s400tracker.charts import base
 
 T = pd.Timestamp
 XSS = "<script>alert(1)</script>"
@@ -57,20 +58,6 @@ def trace(fig, name):
     found = [t for t in fig.data if t.name == name and list(t.x) != [None]]
     assert len(found) == 1, [t.name for t in fig.data]
     return found[0]
-
-
-# --- format_money -------------------------------------------------------------------
-
-@pytest.mark.parametrize("amount, currency, expected", [
-    (2.5e9, "USD", "US$ 2.50 bn"),
-    (5e8, "EUR", "EUR 500 m"),
-    (390e9, "INR", "INR 390.00 bn"),
-    (12_000, "RUB", "RUB 12,000"),       # below a million: the full number
-    (np.nan, "USD", "—"),                 # unknown amount
-    (None, None, "—"),
-])
-def test_format_money(amount, currency, expected):
-    assert charts.format_money(amount, currency) == expected
 
 
 # --- timeline ------------------------------------------------------------------------
@@ -330,7 +317,7 @@ def test_frames_with_columns_but_no_usable_rows_give_empty_results():
 @given(text=st.text(max_size=120) | st.sampled_from(["Contract signed: 2017 (year only)", " padded ", "a\tb",
                                                      "x" * 70, "y" * 71, "two  spaces", ""]))
 def test_hover_lines_wrap_exactly_as_textwrap_would(text):
-    assert charts._wrapped(text) == (textwrap.wrap(text, charts.HOVER_WIDTH) or [""])
+    assert base.wrapped_lines(text) == (textwrap.wrap(text, base.HOVER_WIDTH) or [""])
 
 
 def test_value_by_year_sums_buyers_beyond_the_largest_as_others():

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FACTS = ROOT.parent / "shared" / "reference" / "s400_facts.csv"
+FACTS = ROOT / "data" / "research" / "s400_facts.csv"  # citations.fact_row is a line of it
 SEED = "seed_article"
 
 
@@ -105,8 +105,10 @@ def test_every_record_has_at_least_one_source(conn, table, key, record_type):
 def test_every_row_of_the_research_sheet_is_represented(conn):
     with FACTS.open(encoding="utf-8") as sheet:
         rows = sum(1 for _ in csv.DictReader(sheet))
-    cited = {r[0] for r in conn.execute("SELECT DISTINCT fact_row FROM citations WHERE fact_row IS NOT NULL").fetchall()}
-    assert set(range(2, rows + 2)) <= cited
+    cited = {r[0] for r in conn.execute(
+        "SELECT DISTINCT fact_row FROM citations WHERE fact_row IS NOT NULL").fetchall()}
+    uncited = sorted(set(range(2, rows + 2)) - cited)
+    assert uncited == [], f"lines of {FACTS.name} no citation has as its fact_row: {uncited}"
 
 
 def test_every_disputed_field_keeps_all_claims_and_one_preferred_value(conn):
@@ -127,6 +129,7 @@ def test_every_disputed_field_keeps_all_claims_and_one_preferred_value(conn):
 ])
 def test_derived_usd_values_equal_hand_computed_ones(conn, record_id, currency, nominal, constant):
     rows = conn.execute("SELECT usd_nominal, usd_constant FROM conversions WHERE record_id = $r "
-                        "AND currency = $c AND abs(usd_nominal - $n) < 1", {"r": record_id, "c": currency, "n": nominal}).fetchall()
+                        "AND currency = $c AND abs(usd_nominal - $n) < 1",
+                        {"r": record_id, "c": currency, "n": nominal}).fetchall()
     assert rows, f"no {currency} conversion of {record_id} near {nominal}"
     assert rows[0][0] == pytest.approx(nominal) and rows[0][1] == pytest.approx(constant)

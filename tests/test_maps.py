@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from s400tracker import maps
+from s400tracker.formats import format_money
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTLINES_PATH = ROOT / "data" / "geo" / "countries_110m.geojson"
@@ -90,7 +91,8 @@ def test_status_features_do_not_mutate_inputs(outlines):
     features = maps.status_features(outlines, status)
     assert outlines == before_outlines
     pd.testing.assert_frame_equal(status, before_status)
-    assert features is not outlines and features["features"][0]["properties"] is not outlines["features"][0]["properties"]
+    assert features is not outlines
+    assert features["features"][0]["properties"] is not outlines["features"][0]["properties"]
 
 
 def test_unknown_status_is_refused(outlines):
@@ -136,10 +138,20 @@ def test_arc_widths_when_no_value_is_known():
 
 def test_arc_tooltips_say_what_is_known():
     tips = maps.arcs_frame(DEALS).set_index("buyer_iso3")["tooltip"]
-    assert tips["TUR"] == "Russian Federation → Turkey: 1 deal (delivered); USD 2.50 bn nominal"
+    assert tips["TUR"] == "Russian Federation → Turkey: 1 deal (delivered); US$ 2.50 bn nominal"
     assert tips["IND"] == ("Russian Federation → India: 2 deals (delivering, signed); "
-                           "USD 5.43 bn nominal, 1 of 2 deals valued")
+                           "US$ 5.43 bn nominal, 1 of 2 deals valued")
     assert tips["BLR"] == "Russian Federation → Belarus: 1 deal (delivered); value not reported"
+
+
+@pytest.mark.parametrize("value, shown", [
+    (300_000, "US$ 300,000"),        # below a million: the full number, as on the overview (not "0 m")
+    (1_234_500_000, "US$ 1.23 bn"),  # billions to two decimals
+])
+def test_an_arc_tooltip_says_its_value_as_the_overview_does(value, shown):
+    tips = maps.arcs_frame(deals_frame([("D1", "TUR", "RUS", "signed", value)]))["tooltip"]
+    assert list(tips) == [f"Russian Federation → Turkey: 1 deal (signed); {shown} nominal"]
+    assert shown == format_money(value, "USD")
 
 
 def test_an_arc_to_a_country_without_a_map_point_is_left_out_and_named():

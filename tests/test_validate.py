@@ -55,7 +55,8 @@ CASES = [
     ("duplicate key", "deals.csv", lambda p: append_to(p, "TUR-2017,TUR,RUS,s400,,,signed,,,,,,,,,,reported,Again,,,contract"),
      "deals.csv", 5, "deal_id", "duplicate key"),
     # a required cell left empty
-    ("required value missing", "deals.csv", lambda p: replace_in(p, ",confirmed,Turkey S-400 contract", ",,Turkey S-400 contract"),
+    ("required value missing", "deals.csv",
+     lambda p: replace_in(p, ",confirmed,Turkey S-400 contract", ",,Turkey S-400 contract"),
      "deals.csv", 2, "confidence", "required"),
     # words where a number belongs
     ("not a number", "deals.csv", lambda p: replace_in(p, ",2500000000,", ",2.5bn,"),
@@ -85,7 +86,8 @@ CASES = [
     ("two preferred claims", "citations.csv", lambda p: replace_in(p, "2017,false,,44", "2017,true,also good,44"),
      "citations.csv", 3, "preferred", "preferred claim"),
     # the preferred claim disagrees with the record's own value
-    ("preferred differs from record", "deals.csv", lambda p: replace_in(p, "2017-09-12,2017-12-29", "2017-09-12,2017-09-12"),
+    ("preferred differs from record", "deals.csv",
+     lambda p: replace_in(p, "2017-09-12,2017-12-29", "2017-09-12,2017-09-12"),
      "citations.csv", 3, "claimed_value", "preferred claim"),
     # a disputed field whose preferred claim gives no reason
     ("disputed without reason", "citations.csv", lambda p: replace_in(p, "true,official figure,75", "true,,75"),

@@ -240,7 +240,7 @@ def commit_import(db_path: Path, data: bytes, file_name: str, committed_by: str,
 
     Raises DataError with every problem when the file cannot be imported; nothing is written then.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     with _writer_lock(db_path):
         stored, log, curated_hash = _stored(db_path)
         plan = _plan(data, file_name, fmt, stored, log, now.date(), check_whole=False)

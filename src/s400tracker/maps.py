@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pydeck as pdk
 
+from .formats import format_money
+
 NO_RECORD = "no record"
 
 # Okabe-Ito palette (distinguishable with the common colour-vision deficiencies), plus light grey.
@@ -201,19 +203,13 @@ def arc_widths(values: pd.Series) -> pd.Series:
     return scaled.fillna(MIN_ARC_WIDTH).astype(float)
 
 
-def _usd(value: float) -> str:
-    if value >= 1e9:
-        return f"USD {value / 1e9:.2f} bn"
-    return f"USD {value / 1e6:.0f} m"
-
-
 def _arc_tooltip(row) -> str:
     count = int(row.deal_count)
     head = f"{row.supplier} → {row.buyer}: {count} deal{'s' if count != 1 else ''} ({row.statuses})"
     if pd.isna(row.value_usd_nominal):
         return f"{head}; value not reported"
     partial = "" if row.valued_deals == count else f", {row.valued_deals} of {count} deals valued"
-    return f"{head}; {_usd(row.value_usd_nominal)} nominal{partial}"
+    return f"{head}; {format_money(row.value_usd_nominal, 'USD')} nominal{partial}"
 
 
 def _arc_records(arcs: pd.DataFrame) -> list[dict]:

@@ -4,7 +4,7 @@ One spec drives both the CSV validation and the DuckDB DDL, so a vocabulary or a
 never be checked in one place and forgotten in the other.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CONFIDENCE = ("confirmed", "reported", "unconfirmed")
 PRECISION = ("day", "month", "year")

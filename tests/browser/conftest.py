@@ -1,16 +1,30 @@
 """The real server in headless Chromium: start Streamlit on a free port, drive it with Playwright."""
 
+import itertools
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ..live_server import ROOT, running_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+# Tables, charts and maps paint after the script run that made them has finished: each visible
+# table has its canvas and, some 300 ms later, the hidden accessible copy of its cells (the only
+# text of a canvas-drawn table); each chart plotly's SVG; each map deck.gl's canvas at its size.
+PAINTED = """() => {
+  const visible = selector => [...document.querySelectorAll(selector)].filter(e => e.offsetParent !== null);
+  const sized = canvas => canvas !== null && canvas.width > 0 && canvas.height > 0;
+  return visible('[data-testid="stDataFrame"]').every(
+      table => table.querySelector('canvas') && table.querySelector('table[role="grid"]'))
+    && visible('[data-testid="stPlotlyChart"]').every(chart => chart.querySelector('.js-plotly-plot .main-svg'))
+    && visible('[data-testid="stDeckGlJsonChart"]').every(map => sized(map.querySelector('canvas')));
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -86,15 +100,26 @@ def page(browser, request):
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script and drawn the page."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    """Wait until Streamlit has finished running the script and every table, chart and map is painted."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=30_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
-    # Tables draw on a canvas after their data arrives: wait for each grid's canvas.
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')]"
-        ".filter(frame => frame.offsetParent !== null).every(frame => frame.querySelector('canvas'))", timeout=30_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function(PAINTED, timeout=30_000)
+
+
+def hover_until_tooltip(page, x: float, y: float, timeout: float = 30.0):
+    """Hover (x, y) on the map until deck.gl shows its tooltip, moving a pixel each time so that it
+    picks again: a painted canvas may still be loading its layers, and until then picks nothing."""
+    tooltip = page.locator(".deck-tooltip").first
+    deadline = time.monotonic() + timeout
+    for step in itertools.count():
+        page.mouse.move(x + step % 2, y)
+        try:
+            tooltip.wait_for(state="visible", timeout=500)
+            return tooltip
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise

@@ -12,11 +12,12 @@ is on the page as literal text.
 import math
 
 import pytest
+from playwright.sync_api import expect
 
 from s400tracker.text import WORD_JOINER
 
 from .. import hostile
-from .conftest import ARTIFACTS, running_server, wait_for_app
+from .conftest import ARTIFACTS, hover_until_tooltip, running_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 VIEW = f"buyer={hostile.BUYER}"
@@ -81,7 +82,6 @@ def screenshot(page, name: str) -> None:
 def open_view(page, url: str, path: str) -> None:
     page.goto(f"{url}/{path}?{VIEW}")
     wait_for_app(page)
-    page.wait_for_timeout(1000)  # charts and the map draw after the script has finished
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p or "overview")
@@ -107,12 +107,8 @@ def map_point(box: dict, lat: float, lon: float) -> tuple[float, float]:
 def test_the_map_tooltip_and_the_chosen_country_show_a_hostile_id_as_text(page, hostile_server):
     open_view(page, hostile_server, "map")
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-    canvas.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)
     # Kazakhstan's label point is 49.05 N, 68.69 E; a little east of it, off the arc from Russia.
-    page.mouse.move(*map_point(canvas.bounding_box(), 49.0, 76.0))
-    tooltip = page.locator(".deck-tooltip").first
-    tooltip.wait_for(timeout=10_000)
+    tooltip = hover_until_tooltip(page, *map_point(canvas.bounding_box(), 49.0, 76.0))
     assert hostile.DELIVERY in tooltip.inner_text()
     assert tooltip.evaluate("el => el.children.length") == 0, "the tooltip holds elements"
     assert_nothing_injected(page, "map hover")
@@ -129,11 +125,13 @@ def test_timeline_hover_labels_show_hostile_titles_as_text(page, hostile_server)
     open_view(page, hostile_server, "timeline")
     points = page.locator('[data-testid="stPlotlyChart"]').first.locator("g.points path")
     assert points.count() >= 4  # signature, delivery, two events
+    layer = page.locator("g.hoverlayer").first
     seen = []
     for i in range(points.count()):
+        page.mouse.move(0, 0)  # off the chart: the last label goes, so the next one is this point's
+        expect(layer).to_have_text("")
         points.nth(i).hover(force=True)
-        page.wait_for_timeout(300)
-        layer = page.locator("g.hoverlayer").first
+        expect(layer).not_to_have_text("")
         seen.append(layer.text_content())
         assert layer.locator("a, image, foreignObject").count() == 0
         assert_nothing_injected(page, f"timeline hover {i}")

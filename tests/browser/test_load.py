@@ -1,8 +1,9 @@
 """Many users at once, and a writer among readers, against the real server in Chromium.
 
 CI runs a short form (a few sessions for a few seconds); `make loadtest` runs the full form
-(5 tabs for 60 s, 10 readers; the 20-session figures are the protocol test's) and prints them. Timings are reported, never
-asserted: speed is the benchmark's business, and a busy CI machine must not fail the build.
+(5 tabs for 60 s, 10 readers; the 20-session figures are the protocol test's) and prints them.
+Timings are reported, never asserted: speed is the benchmark's business, and a busy CI machine
+must not fail the build.
 """
 
 import asyncio
@@ -111,8 +112,10 @@ def test_concurrent_sessions_change_filters_and_download_without_errors(real_db,
     assert reruns and report["downloads"] > 0
 
 
-async def reader(browser, url: str, deadline: float, versions: set, report: dict, landed: asyncio.Event) -> None:
-    """Reload the overview over and over, noting the data version each time."""
+async def reader(browser, url: str, deadline: float, versions: set, report: dict, landed: asyncio.Event,
+                 all_read: asyncio.Event) -> None:
+    """Reload the overview over and over, noting the data version each time; ``all_read`` is set
+    once every reader has read the version once."""
     context = await browser.new_context()
     page = await context.new_page()
     page.on("pageerror", lambda error: report["errors"].append(str(error)))
@@ -125,6 +128,8 @@ async def reader(browser, url: str, deadline: float, versions: set, report: dict
         version = caption.split("Data version ", 1)[1].split(" ", 1)[0]
         versions.add(version)
         report["read_once"].add(id(page))
+        if len(report["read_once"]) == READERS:
+            all_read.set()
         saw_new = landed.is_set() and version == report.get("new_version")
     report["saw_new"].append(saw_new)
     await context.close()
@@ -132,14 +137,16 @@ async def reader(browser, url: str, deadline: float, versions: set, report: dict
 
 async def readers_and_a_writer(url: str, db_path: Path) -> dict:
     from playwright.async_api import async_playwright
-    report, versions, landed = {"errors": [], "exceptions": 0, "saw_new": [], "read_once": set()}, set(), asyncio.Event()
+    report = {"errors": [], "exceptions": 0, "saw_new": [], "read_once": set()}
+    versions, landed, all_read = set(), asyncio.Event(), asyncio.Event()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH)
         deadline = time.monotonic() + max(SECONDS, 60)
-        tasks = [asyncio.create_task(reader(browser, url, deadline, versions, report, landed)) for _ in range(READERS)]
-        while len(report["read_once"]) < READERS:  # every reader has the old version on screen first
-            await asyncio.sleep(0.2)
-        _, result = await asyncio.to_thread(importing.commit_import, db_path, SIPRI.read_bytes(), SIPRI.name, "load test")
+        tasks = [asyncio.create_task(reader(browser, url, deadline, versions, report, landed, all_read))
+                 for _ in range(READERS)]
+        await asyncio.wait_for(all_read.wait(), timeout=deadline - time.monotonic())  # the old version first
+        _, result = await asyncio.to_thread(importing.commit_import, db_path, SIPRI.read_bytes(), SIPRI.name,
+                                            "load test")
         report["new_version"] = result.version
         landed.set()
         await asyncio.gather(*tasks)

@@ -2,15 +2,17 @@
 
 import csv
 import io
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from s400tracker import export, queries
 from s400tracker.db import connect
 from s400tracker.filters import Filters
 
-from .conftest import open_page, wait_for_app
+from .conftest import hover_until_tooltip, open_page, wait_for_app
 
 pytestmark = pytest.mark.browser
 PATHS = ["", "map", "timeline", "money", "explorer", "sources", "methodology"]
@@ -27,8 +29,7 @@ def sidebar_text(page) -> str:
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p or "overview")
 def test_each_page_renders_without_exceptions_or_requests_leaving_localhost(page, server_url, path):
     page.goto(f"{server_url}/{path}")
-    wait_for_app(page)
-    page.wait_for_timeout(1500)  # let maps and charts finish drawing before the screenshot
+    wait_for_app(page)  # maps and charts painted too, before the checks and the screenshot
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.errors == []
     assert page.request_log.external() == []
@@ -81,7 +82,7 @@ def test_the_downloaded_csv_is_exactly_the_filtered_rows(page, server_url, real_
     wait_for_app(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").first.click()
-    payload = open(download.value.path(), "rb").read()
+    payload = Path(download.value.path()).read_bytes()
     with connect(real_db) as conn:
         expected = queries.deals(conn, Filters(buyers=("TUR", "IND"), years=(2018, 2022)))
     assert payload == export.table_csv("deals", expected)
@@ -93,21 +94,19 @@ def test_the_downloaded_csv_is_exactly_the_filtered_rows(page, server_url, real_
 def test_clicking_a_country_on_the_map_lists_its_records(page, server_url):
     page.goto(f"{server_url}/map")
     wait_for_app(page)
-    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-    canvas.wait_for(timeout=30_000)
-    page.wait_for_timeout(2000)
-    box = canvas.bounding_box()
+    box = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
+    india = box["x"] + box["width"] * 0.585, box["y"] + box["height"] * 0.57  # in the default view
+    hover_until_tooltip(page, *india)  # the layers have loaded: deck.gl picks
     heading = page.get_by_role("heading", name="India")
-    # India sits about 58% across and 57% down the default view. deck.gl drops a press it is
-    # slow to pick (over 250 ms) on a loaded machine without a GPU, so a user (and this test)
-    # may need to click again.
+    # deck.gl drops a press it is slow to pick (over 250 ms) on a loaded machine without a GPU,
+    # so a user (and this test) may need to click again.
     for _ in range(5):
-        page.mouse.click(box["x"] + box["width"] * 0.585, box["y"] + box["height"] * 0.57)
+        page.mouse.click(*india)
         try:
             heading.wait_for(timeout=8_000)
             break
-        except Exception:
-            page.wait_for_timeout(500)
+        except PlaywrightTimeout:
+            wait_for_app(page)  # a click that picked nothing may still have started a run
     heading.wait_for(timeout=10_000)
     wait_for_app(page)
     assert "IND-2018" in page.locator('[data-testid="stMainBlockContainer"]').inner_text() or \

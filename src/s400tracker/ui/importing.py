@@ -111,7 +111,8 @@ def _delivery() -> dict:
     return {"deal_id": st.selectbox("Deal", _deal_choices(), key="claim_deal"),
             "date": _text("Date (YYYY, YYYY-MM or YYYY-MM-DD)", "ddate", 10),
             "quantity": _text("Quantity", "dqty", 20), "unit": st.selectbox("Unit", ["", *UNIT], key="claim_dunit"),
-            "basis": "batch", "planned": "true" if st.checkbox("Planned, not yet delivered", key="claim_planned") else "false",
+            "basis": "batch",
+            "planned": "true" if st.checkbox("Planned, not yet delivered", key="claim_planned") else "false",
             "confidence": st.selectbox("Confidence", CONFIDENCE, index=1, key="claim_dconf"),
             "description": _text("Description", "ddesc")}
 

@@ -1,0 +1,91 @@
+"""Cumulative deliveries: a step line per (buyer, unit), since units are never added together."""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .base import (AGGREGATED, COARSE, apply_layout, colour_map, esc, hover_text, is_empty, mark_traces,
+                   precision_text, scatter, year_start)
+
+CUMULATIVE_COLUMNS = ["series", "buyer_iso3", "buyer", "unit", "kind", "date_start", "date",
+                      "date_precision", "quantity", "cumulative", "quantity_note", "confidence"]
+
+
+def cumulative_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative delivered quantity per (buyer, unit): units are never added together.
+
+    kind 'actual': running total of actual batches (basis 'batch', planned false), by date;
+    kind 'planned': planned batches continuing from the actual total; kind 'reported total':
+    a source's stated total (basis 'cumulative', not planned), kept as stated, never summed.
+    Rows without a quantity, unit or date are skipped: they cannot be placed on the chart.
+    """
+    if is_empty(deliveries):
+        return pd.DataFrame(columns=CUMULATIVE_COLUMNS)
+    d = deliveries[deliveries["quantity"].notna() & deliveries["unit"].notna()
+                   & deliveries["date_start"].notna()].copy()
+    d["planned"] = d["planned"].fillna(False).astype(bool)
+    d["series"] = d["buyer"].astype(str) + " · " + d["unit"].astype(str)
+    is_total = d["basis"] == "cumulative"
+    # Actual batches first so that a plan continues from what has already arrived.
+    batches = d[~is_total].sort_values(["series", "planned", "date_start"], kind="stable")
+    batches = batches.assign(cumulative=batches.groupby("series")["quantity"].cumsum(),
+                             kind=batches["planned"].map({False: "actual", True: "planned"}))
+    totals = d[is_total & ~d["planned"]]
+    totals = totals.assign(cumulative=totals["quantity"], kind="reported total")
+    out = pd.concat([batches, totals], ignore_index=True).reindex(columns=CUMULATIVE_COLUMNS)
+    return out.sort_values(["series", "date_start"], kind="stable", ignore_index=True)
+
+
+def _cumulative_hover(rows: pd.DataFrame) -> list[str]:
+    return [hover_text(r.series, f"{r.kind.capitalize()}: {precision_text(r.date, r.date_precision)}",
+                       f"Quantity: {r.quantity:g}; cumulative {r.cumulative:g}", r.quantity_note,
+                       f"Confidence: {r.confidence}") for r in rows.itertuples()]
+
+
+def _step_trace(rows: pd.DataFrame, name: str, colour: str, dash: str) -> go.Scatter:
+    symbols = ["circle-open" if p in COARSE or dash != "solid" else "circle" for p in rows["date_precision"]]
+    return scatter(x=list(rows["date_start"]), y=list(rows["cumulative"]), mode="lines+markers",
+                   line_shape="hv", name=esc(name), legendgroup=esc(name),
+                   line=dict(color=colour, dash=dash, width=2.5), hoverinfo="text",
+                   hovertext=_cumulative_hover(rows),
+                   marker=dict(symbol=symbols, size=9, color=colour, line=dict(color=colour, width=2)))
+
+
+def cumulative_figure(frame: pd.DataFrame) -> go.Figure:
+    """Step lines (one per buyer · unit) of the frame from cumulative_deliveries.
+
+    Batches sit at their period's first day; a month/year-dated point is a hollow marker.
+    Planned batches continue the line dashed; reported totals are separate diamond markers
+    ("<series> · reported total"), a month/year total with a span over its period.
+    """
+    fig = apply_layout(go.Figure(), "Date", "Units delivered (cumulative, per unit type)", height=440,
+                       xaxis_type="date")
+    if is_empty(frame):
+        return fig
+    colours = colour_map(sorted(frame["series"].unique()))
+    for series, rows in frame.groupby("series", sort=True):
+        colour, actual = colours[series], rows[rows["kind"] == "actual"]
+        if not actual.empty:
+            fig.add_trace(_step_trace(actual, series, colour, "solid"))
+        planned = rows[rows["kind"] == "planned"]
+        if not planned.empty:
+            fig.add_trace(_step_trace(pd.concat([actual.tail(1), planned]), f"{series} · planned",
+                                      colour, "dash"))
+        totals = rows[rows["kind"] == "reported total"]
+        if not totals.empty:
+            marks = pd.DataFrame({"start": totals["date_start"], "precision": totals["date_precision"],
+                                  "y": totals["cumulative"], "hover": _cumulative_hover(totals)})
+            fig.add_traces(mark_traces(marks, esc(f"{series} · reported total"), "diamond", colour))
+    return fig
+
+
+def cumulative_from_years(years: pd.DataFrame):
+    """(cumulative frame, note) from ``queries.cumulative_years``: each (buyer, unit) series summed
+    per year, with a note saying how many series there are and how many are drawn. Pure."""
+    frame = years.assign(date_start=year_start(years["year"]), date=years["year"].astype(int).astype(str),
+                         date_precision="year", confidence=AGGREGATED, planned=years["planned"].astype(bool),
+                         quantity_note=[f"{n} deliveries in the year" for n in years["n"]])
+    drawn = frame.groupby(["buyer_iso3", "unit"]).ngroups
+    in_view = int(years["series_in_view"].max()) if len(years) else 0
+    note = (f"{in_view} buyer and unit series: showing the {drawn} largest, summed per year. "
+            "Narrow the filters to see every delivery.") if in_view > drawn else "Summed per year."
+    return cumulative_deliveries(frame), note

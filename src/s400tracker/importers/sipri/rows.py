@@ -1,0 +1,177 @@
+"""Curated rows from the parsed register: deals, deliveries, citations, TIV, new systems, and the
+sources row for the export itself.
+"""
+
+import datetime as dt
+import hashlib
+import re
+
+from ...schema import TABLES_BY_NAME
+from .register import Register
+from .values import S400_SYSTEM_ID, Count, designation_key, fold, system_id_for
+
+NOTE_LIMIT = 1000
+PUBLISHER = "SIPRI Arms Transfers Database"
+TIV_COLUMNS = ("deal_id", "tiv_per_unit", "tiv_total_order", "tiv_delivered", "source_id")
+TABLE_NAMES = ("sources", "systems", "deals", "deliveries", "citations", "tiv")
+_GENERATED = re.compile(r"information generated\s*:?\s*(.+)", re.IGNORECASE)
+_DATE_FORMATS = (("%d %B %Y", "day"), ("%d %b %Y", "day"), ("%B %d, %Y", "day"),
+                 ("%B %d %Y", "day"), ("%Y-%m-%d", "day"), ("%d/%m/%Y", "day"),
+                 ("%B %Y", "month"), ("%b %Y", "month"), ("%Y-%m", "month"), ("%Y", "year"))
+
+
+def _iso_date(text: str) -> str:
+    """A written date as partial ISO at its precision ('' when it cannot be read)."""
+    text = " ".join(text.strip().rstrip(".").split())
+    for pattern, precision in _DATE_FORMATS:
+        try:
+            date = dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        return {"day": date.isoformat(), "month": date.strftime("%Y-%m"),
+                "year": date.strftime("%Y")}[precision]
+    return ""
+
+
+def _published_date(notes: list[str]) -> str:
+    """The 'Information generated' date of the notes, ISO at its precision, else ''."""
+    for note in notes:
+        match = _GENERATED.search(note)
+        if match:
+            return _iso_date(match.group(1))
+    return ""
+
+
+def source_id_for(data: bytes) -> str:
+    """The source id of an export: its content hash, so the same bytes are the same source."""
+    return "sipri-" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def _row(table: str, **values: str) -> dict[str, str]:
+    """A row of a curated table: every column present, empty unless given."""
+    columns = [c.name for c in TABLES_BY_NAME[table].columns]
+    unknown = set(values) - set(columns)
+    assert not unknown, f"{table} has no column {unknown}"
+    return {c: values.get(c, "") for c in columns}
+
+
+def source_row(source_id: str, file_name: str, notes: list[str], imported_on: dt.date) -> dict:
+    """The sources row for the export itself."""
+    note = "; ".join(notes)
+    if len(note) > NOTE_LIMIT:
+        note = note[:NOTE_LIMIT - 3] + "..."
+    return _row("sources", source_id=source_id, url="",
+                title=f"SIPRI trade register export {file_name}", publisher=PUBLISHER,
+                published_date=_published_date(notes), accessed_date=imported_on.isoformat(),
+                note=note)
+
+
+def deal_id_for(reg: Register) -> str:
+    """A stable deal id from the natural key, so re-importing the same row gives the same id.
+
+    Countries enter as ISO3 (so 'Turkey' and 'Turkiye' agree across releases), the S-400
+    under any of its designations as 's400', and the number ordered as SIPRI gives it.
+    """
+    key = "\x1f".join((reg.buyer or fold(reg.recipient), reg.seller or fold(reg.supplier),
+                       reg.order_year_key, designation_key(reg.designation), reg.ordered.raw))
+    return "sipri-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def _hedge_words(count: Count) -> str:
+    """'estimate', 'uncertain', both or '' for a SIPRI number."""
+    return ", ".join(w for w, on in (("estimate", count.estimate),
+                                     ("uncertain", count.uncertain)) if on)
+
+
+def _hedge(count: Count) -> str:
+    """SIPRI's wording of a hedged number ('(4) estimate'), '' for a plain one."""
+    words = _hedge_words(count)
+    if not words:
+        return ""
+    # The '?' may sit in the uncertainty column rather than the cell: show it either way.
+    mark = "" if "?" in count.raw or not count.uncertain else "?"
+    return f"{count.raw}{mark} {words}"
+
+
+def _deal_status(reg: Register) -> str:
+    """signed / delivering / delivered from the numbers ordered and delivered."""
+    ordered = int(reg.ordered.text) if reg.ordered.text else 0
+    delivered = int(reg.delivered.text) if reg.delivered.text else 0
+    if ordered > 0 and delivered >= ordered:
+        return "delivered"
+    return "delivering" if delivered > 0 else "signed"
+
+
+def _confidence(reg: Register) -> str:
+    """'unconfirmed' when SIPRI marks anything uncertain, else 'reported' (one source)."""
+    return "unconfirmed" if reg.uncertain else "reported"
+
+
+def _deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
+    """The deals row of a register row (SIPRI gives no money: value columns stay empty)."""
+    what = f"{reg.designation} ({reg.description})" if reg.description else reg.designation
+    # SIPRI's status column says new / second hand, not the deal's stage: keep it as a note.
+    notes = "; ".join(p for p in (reg.comments, reg.status and f"SIPRI status: {reg.status}") if p)
+    return _row("deals", deal_id=deal_id, buyer_iso3=reg.buyer, supplier_iso3=reg.seller,
+                system_id=system_id, status=_deal_status(reg), signed_date=reg.order_year,
+                quantity=reg.ordered.text, unit="system" if reg.ordered.text else "",
+                quantity_note=_hedge(reg.ordered), confidence=_confidence(reg),
+                title=f"{what} for {reg.recipient}", notes=notes)
+
+
+def _delivery_rows(reg: Register, deal_id: str) -> list[dict[str, str]]:
+    """One delivery per delivery year; a number spread over several years is never split."""
+    count, years = reg.delivered, reg.delivery_years
+    single = len(years) == 1 and count.text != ""
+    if single:
+        quantity_note = _hedge(count)
+    elif count.text:
+        hedges = _hedge_words(count)
+        quantity_note = (f"{count.text} delivered over {'; '.join(years)}"
+                         + (f" ({hedges})" if hedges else ""))
+    else:
+        quantity_note = ""
+    rows = []
+    for year in years:
+        rows.append(_row(
+            "deliveries", delivery_id=f"{deal_id}-{year}", deal_id=deal_id, date=year,
+            date_note="year only (SIPRI)", quantity=count.text if single else "",
+            unit="system" if single else "",
+            quantity_qualifier="estimate" if single and count.estimate else "",
+            quantity_note=quantity_note, basis="batch", planned="false",
+            confidence=_confidence(reg), description=""))
+    return rows
+
+
+def _citation_row(source_id: str, record_type: str, record_id: str) -> dict[str, str]:
+    """A record-level citation of the export (no field, no claim)."""
+    return _row("citations", citation_id=f"{source_id}-{record_id}", record_type=record_type,
+                record_id=record_id, source_id=source_id)
+
+
+def _system_row(system_id: str, reg: Register) -> dict[str, str]:
+    """A systems row for a designation the project does not know yet."""
+    return _row("systems", system_id=system_id, name=reg.designation, description=reg.description)
+
+
+def empty_tables() -> dict[str, list]:
+    """Every table the import produces, empty."""
+    return {name: [] for name in TABLE_NAMES}
+
+
+def add_rows(tables: dict[str, list], reg: Register, deal_id: str, source_id: str,
+             new_systems: set[str]) -> None:
+    """Append the deal, its deliveries, citations, TIV and any new system of one row."""
+    system_id = system_id_for(reg.designation) if reg.designation else ""
+    if system_id and system_id != S400_SYSTEM_ID and system_id not in new_systems:
+        new_systems.add(system_id)  # the first row naming a system describes it
+        tables["systems"].append((reg.line, _system_row(system_id, reg)))
+    tables["deals"].append((reg.line, _deal_row(reg, deal_id, system_id)))
+    tables["citations"].append((reg.line, _citation_row(source_id, "deal", deal_id)))
+    for delivery in _delivery_rows(reg, deal_id):
+        tables["deliveries"].append((reg.line, delivery))
+        tables["citations"].append(
+            (reg.line, _citation_row(source_id, "delivery", delivery["delivery_id"])))
+    tables["tiv"].append((reg.line, dict(zip(TIV_COLUMNS, (
+        deal_id, reg.tiv["tiv_per_unit"], reg.tiv["tiv_total_order"], reg.tiv["tiv_delivered"],
+        source_id)))))
