@@ -7,7 +7,8 @@ from s400tracker.ui import filters, layout, records
 from s400tracker.ui.data import dispute_notes, load, table
 
 # (tab, query, citation record type, key column) for the tables with field-level claims.
-DISPUTABLE = [("Deals", queries.deals, "deal", "deal_id"), ("Deliveries", queries.deliveries, "delivery", "delivery_id"),
+DISPUTABLE = [("Deals", queries.deals, "deal", "deal_id"),
+              ("Deliveries", queries.deliveries, "delivery", "delivery_id"),
               ("Payments", queries.payments, "payment", "payment_id")]
 
 layout.page_header("Data explorer", "Every record under the current filters. Select rows to see their "
@@ -22,7 +23,8 @@ for tab, (_, query, record_type, key) in zip(record_tabs, DISPUTABLE):
     if tab.open:
         with tab:
             notes = dispute_notes(view, record_type)
-            selected = records.disputed_table(query.__name__, table(query, view), notes, key=f"explorer_{query.__name__}")
+            name = query.__name__
+            selected = records.disputed_table(name, table(query, view), notes, key=f"explorer_{name}")
             records.selection_details(selected, record_type, key, load(queries.claims, view))
 if events_tab.open:
     with events_tab:

@@ -52,4 +52,5 @@ if country:
     st.subheader("Events")
     records.events_table(table(queries.events, country_view), key="map_events")
     st.subheader("Sources")
-    records.sources_table(table(queries.sources, country_view, supports_shown=queries.SUPPORTS_SHOWN), key="map_sources")
+    records.sources_table(table(queries.sources, country_view, supports_shown=queries.SUPPORTS_SHOWN),
+                          key="map_sources")

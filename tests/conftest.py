@@ -15,7 +15,9 @@ BROWSER_TESTS = ROOT / "tests" / "browser"
 # The slower tiers by test module (or module::test); `make check` runs every test outside them
 # (the unit tier), `make test` runs it and then these. A new test is a unit test unless named here.
 TIERS = {"test_app.py": "apptest", "test_links_fuzz.py": "fuzz", "test_load_protocol.py": "server",
-         "test_synth.py::test_pages_run_on_it": "apptest"}
+         "test_synth.py::test_pages_run_on_it": "apptest", "test_headline.py": "apptest",
+         "test_filters.py::test_the_page_and_the_cli_select_the_same_rows_for_a_link": "apptest",
+         "test_api.py": "server", "test_cluster.py": "server"}
 
 
 def pytest_collection_modifyitems(items):

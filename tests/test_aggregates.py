@@ -122,7 +122,7 @@ def test_timeline_years_count_the_busiest_lanes_records(conn, view):
     batches = deliveries[deliveries["buyer_iso3"].isin(lanes) & deliveries["date_start"].notna()]
     expected = batches.groupby(["buyer_iso3", _year(batches, "date_start")]).size()
     delivered = got[got["kind"] == "delivery"].groupby(["buyer_iso3", "year"])["n"].sum()
-    assert delivered.to_dict() == {key: n for key, n in expected.items()}
+    assert delivered.to_dict() == dict(expected.items())
     on_lanes = events[events["buyer_iso3"].isin(lanes) & events["date_start"].notna() & events["deal_id"].notna()]
     assert got.loc[got["kind"] == "event", "n"].sum() == len(on_lanes)
 

@@ -96,7 +96,7 @@ def test_the_explorer_computes_only_the_open_tab(app_db, tab, column):
     assert not app.exception
     shown = app.dataframe[0].value
     assert list(shown.columns)[0] == column and len(shown) > 0
-    assert not any("deal_id" == list(frame.value.columns)[0] for frame in app.dataframe)
+    assert not any(list(frame.value.columns)[0] == "deal_id" for frame in app.dataframe)
 
 
 def test_the_basis_switch_appears_on_money_and_lands_in_the_url(app_db):
@@ -171,6 +171,7 @@ def test_with_the_admin_password_a_claim_is_committed_and_the_version_bumps(writ
     app.text_input(key="claim_commit_password").input("correct horse").run()
     app.button(key="claim_commit_button").click().run()
     assert not app.exception
-    assert any("Committed by Ana" in success.value and "Data version is now" in success.value for success in app.success)
+    assert any("Committed by Ana" in success.value and "Data version is now" in success.value
+               for success in app.success)
     with connect(writable_db) as conn:
         assert queries.imports(conn)["committed_by"].tolist() == ["Ana"]

@@ -140,7 +140,7 @@ def test_an_import_is_served_by_every_replica_within_ten_seconds(cluster):
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     for name, (url, _) in running.replicas().items():
-        waited = until(lambda: health(url)[0]["data_version"] != before[name], timeout=10)
+        waited = until(lambda url=url, name=name: health(url)[0]["data_version"] != before[name], timeout=10)
         assert waited <= 10 and health(url)[0]["imports"] == 1
 
 
@@ -163,4 +163,4 @@ def test_sigterm_stops_everything_it_started(real_db, tmp_path):
     assert running.process.wait(timeout=60) == 0
     running.wait_for("stopped every replica and HAProxy")
     for pid in pids:
-        until(lambda: not Path(f"/proc/{pid}").exists(), timeout=10)
+        until(lambda pid=pid: not Path(f"/proc/{pid}").exists(), timeout=10)

@@ -103,7 +103,7 @@ def test_the_zip_bundle_holds_only_safe_cells(frames, hostile_db):
     tables = {table: frames[view][table] for table in export.EXPORT_COLUMNS}
     link = "http://localhost:8501/?buyer=KAZ"
     with connect(hostile_db) as conn:
-        payload = bundle.bundle_bytes(conn, view, link, dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc))
+        payload = bundle.bundle_bytes(conn, view, link, dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
         assert sorted(archive.namelist()) == sorted([f"{t}.csv" for t in tables] + ["manifest.json"])
         for table, frame in tables.items():

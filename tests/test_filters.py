@@ -42,7 +42,7 @@ def test_defaults_stay_out_of_the_url():
 
 def test_every_record_is_a_field_of_the_view_and_a_url_key():
     assert [f.attribute for f in flt.FILTERS] == list(Filters.__dataclass_fields__)
-    assert flt.PARAMETERS == tuple(f.key for f in flt.FILTERS)
+    assert tuple(f.key for f in flt.FILTERS) == flt.PARAMETERS
     assert len(set(flt.PARAMETERS)) == len(flt.PARAMETERS)
 
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from s400tracker.charts import format_money
+from s400tracker.formats import format_money
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTED = {"signed", "delivering", "delivered"}
@@ -58,7 +58,8 @@ def recompute(db: Path, query: str) -> dict:
     # An operator: a buyer with an actual delivery of evident confidence, or a delivered deal,
     # anywhere in the record; counted among the buyers with a deal in view.
     buyer_of = {d["deal_id"]: d["buyer_iso3"] for d in every_deal}
-    operators = {buyer_of[v["deal_id"]] for v in every_delivery if v["planned"] == "false" and v["confidence"] in EVIDENT}
+    operators = {buyer_of[v["deal_id"]] for v in every_delivery
+                 if v["planned"] == "false" and v["confidence"] in EVIDENT}
     operators |= {d["buyer_iso3"] for d in every_deal if d["status"] == "delivered"}
     units = defaultdict(float)
     for v in deliveries:

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from s400tracker import aggregates, db, queries
-from s400tracker.filters import BASES, MAX_SHOWN, MAX_VALUES, PARAMETERS, Choices, Filters, from_query, parse_query_string
+from s400tracker.filters import (BASES, MAX_SHOWN, MAX_VALUES, PARAMETERS, Choices, Filters, from_query,
+                                 parse_query_string)
 from s400tracker.schema import CONFIDENCE, DEAL_STATUS, ORIGIN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,8 @@ SQL_PAYLOADS = ["' OR 1=1 --", "TUR');DROP TABLE deals;--", "'; DELETE FROM sour
                 "1 UNION SELECT * FROM imports --", "$buyers", "$1", "?", "%s", "{alias}", "{year}",
                 "TUR' || (SELECT version()) || '", "x'::VARCHAR[]", "ATTACH '/etc/passwd' AS p", "/*", "*/",
                 "\\'; COPY deals TO '/tmp/x.csv'; --", "TUR\u202e--", "tur\u200b", "ТУР",
-                "\u062a\u0631\u0643\u064a\u0627", "\U0001f1f9\U0001f1f7", "<script>alert(1)</script>", "=HYPERLINK(\"http://evil\")", "%00", "%27",
+                "\u062a\u0631\u0643\u064a\u0627", "\U0001f1f9\U0001f1f7", "<script>alert(1)</script>",
+                "=HYPERLINK(\"http://evil\")", "%00", "%27",
                 "\r\nSet-Cookie: x=1", "\t", "   ", ""]
 VALID_WORDS = sorted(BUYERS) + [" tur ", "ind", "Rus"] + list(DEAL_STATUS) + ["SIGNED", " delivered"] + \
     list(CONFIDENCE) + list(ORIGIN) + list(BASES) + ["Constant", "2017", "2021", "1990", "2100", " 2019 ",

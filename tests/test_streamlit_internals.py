@@ -115,7 +115,8 @@ def test_the_runtimes_session_manager_is_where_the_idle_release_looks(monkeypatc
     assert isinstance(internals.session_manager(), WebsocketSessionManager), \
         gone("Runtime._session_mgr", consequence)
     default = {f.name: f.default for f in dataclasses.fields(RuntimeConfig)}.get("session_manager_class")
-    assert default is WebsocketSessionManager, gone("WebsocketSessionManager as the default session manager", consequence)
+    assert default is WebsocketSessionManager, gone("WebsocketSessionManager as the default session manager",
+                                                    consequence)
 
 
 def test_the_session_manager_lists_connected_and_kept_sessions(monkeypatch):

@@ -6,13 +6,11 @@ Small N only: this keeps `synth` and the benchmark's data working in CI; no timi
 import hashlib
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from s400tracker import aggregates, cli, db, queries, synth
 from s400tracker.filters import Filters
-from s400tracker.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEALS = 300

@@ -52,7 +52,8 @@ CASES = [
     ("record with no source", "citations.csv", lambda p: replace_in(p, "c7,delivery,dl-1,seed,,,,,49,\n", ""),
      "deliveries.csv", 2, "delivery_id", "no source"),
     # the same deal id twice
-    ("duplicate key", "deals.csv", lambda p: append_to(p, "TUR-2017,TUR,RUS,s400,,,signed,,,,,,,,,,reported,Again,,,contract"),
+    ("duplicate key", "deals.csv",
+     lambda p: append_to(p, "TUR-2017,TUR,RUS,s400,,,signed,,,,,,,,,,reported,Again,,,contract"),
      "deals.csv", 5, "deal_id", "duplicate key"),
     # a required cell left empty
     ("required value missing", "deals.csv",

@@ -68,7 +68,7 @@ def _version_row(curated_hash: str, log: list[dict], typed: dict[str, list[dict]
     counts = ", ".join(f"{len(typed[t.name])} {t.name}" for t in TABLES if t.sourced_as)
     imported = f"; {len(log)} import(s)" if log else ""
     return {"version": digest[:12], "content_hash": digest, "curated_hash": curated_hash, "imports": len(log),
-            "built_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
+            "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
             "as_of": last_pass[0], "as_of_precision": last_pass[1], "usd_base_year": base_year,
             "description": f"{counts}{imported}"}
 

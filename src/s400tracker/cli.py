@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
                            help=f"database file (default: ${config.DB_ENV_VAR} or data/s400.duckdb)")
     export_cmd = commands.add_parser("export", help="write a table's CSV for a view's link")
     export_cmd.add_argument("--table", required=True, choices=sorted(queries.TABLE_QUERIES))
-    export_cmd.add_argument("--query", default="", help="the link's query string, e.g. 'buyer=TUR&years=2017&years=2020'")
+    export_cmd.add_argument("--query", default="",
+                            help="the link's query string, e.g. 'buyer=TUR&years=2017&years=2020'")
     export_cmd.add_argument("--out", type=Path, required=True, help="CSV file to write ('-' for standard output)")
     export_cmd.add_argument("--db", type=Path, default=None, help="database file (default as for build)")
     summary_cmd = commands.add_parser("summary", help="print a view's headline figures, and what they count, as JSON")
@@ -155,7 +156,8 @@ def _read_limited(path: Path) -> bytes:
     size = path.stat().st_size
     if size > importing.max_bytes():
         raise DataError([importing.Problem(path.name, None, None, "too large",
-                                           f"{size / 1e6:.1f} MB; the limit is {importing.max_bytes() / 1048576:.0f} MB")])
+                                           f"{size / 1e6:.1f} MB; the limit is "
+                                           f"{importing.max_bytes() / 1048576:.0f} MB")])
     return path.read_bytes()
 
 

@@ -123,7 +123,8 @@ COUNTED_DEALS = (
     Col("counting_reason", "k.reason", screen=7, label="why", kind=WIDE),
 )
 
-TABLE_COLUMNS = {"deals": DEALS, "counted_deals": COUNTED_DEALS, "deliveries": DELIVERIES, "payments": PAYMENTS, "events": EVENTS,
+TABLE_COLUMNS = {"deals": DEALS, "counted_deals": COUNTED_DEALS, "deliveries": DELIVERIES, "payments": PAYMENTS,
+                 "events": EVENTS,
                  "sources": SOURCES, "conversions": CONVERSIONS}
 EXPORTED = ("deals", "deliveries", "payments", "events", "sources")  # the tables of the bundle and the CLI
 

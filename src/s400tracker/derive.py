@@ -103,7 +103,8 @@ def conversions(deals: pd.DataFrame, payments: pd.DataFrame, citations: pd.DataF
     figures = money_figures(deals, payments, citations)
     keys = figures[["currency", "year"]].drop_duplicates()
     # One derive.convert per (currency, year): the rate, CPI and note do not depend on the amount.
-    unit = pd.DataFrame([{"currency": cur, "year": year} | convert(1.0, cur, None if pd.isna(year) else int(year), rates)
+    unit = pd.DataFrame([{"currency": cur, "year": year}
+                         | convert(1.0, cur, None if pd.isna(year) else int(year), rates)
                          for cur, year in keys.itertuples(index=False)])
     unit["year"] = unit["year"].astype("Int64")
     unit = unit.drop(columns="usd_constant").rename(columns={"usd_nominal": "unit_nominal"})

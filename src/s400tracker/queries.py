@@ -192,7 +192,8 @@ def claims(conn, filters: Filters) -> pd.DataFrame:
     sql = f"""
     WITH visible AS ({RECORDS_IN_VIEW}),
     claim AS (
-        SELECT c.*, count(DISTINCT c.claimed_value) OVER (PARTITION BY c.record_type, c.record_id, c.field) AS values_claimed
+        SELECT c.*, count(DISTINCT c.claimed_value)
+                      OVER (PARTITION BY c.record_type, c.record_id, c.field) AS values_claimed
         FROM citations c WHERE c.field IS NOT NULL)
     SELECT c.record_type, c.record_id, c.field, c.claimed_value, c.preferred, c.preference_reason,
            c.values_claimed > 1 AS disputed, s.title AS source_title, s.publisher,

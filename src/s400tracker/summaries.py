@@ -45,7 +45,8 @@ def total_note(counted: pd.DataFrame, total: int) -> str:
     added = counted[counted["counted_in_totals"].astype(bool)]
     valued, unvalued = added[added["value_usd_nominal"].notna()], added[added["value_usd_nominal"].isna()]
     left_out = counted[~counted["counted_in_totals"].astype(bool)]
-    parts = [f"Nominal USD of each contracted purchase, counted once. Sums {_named(list(valued['deal_id']), len(valued))}."]
+    summed = _named(list(valued["deal_id"]), len(valued))
+    parts = [f"Nominal USD of each contracted purchase, counted once. Sums {summed}."]
     if len(unvalued):
         parts.append(f"No public value: {_named(list(unvalued['deal_id']), len(unvalued))}.")
     if len(left_out):

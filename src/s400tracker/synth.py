@@ -148,7 +148,8 @@ class _Generator:
     def organizations(self) -> pd.DataFrame:
         makers = [(f"sx_maker_{c.lower()}_{k}", f"{self.names[c]} Defence Industries {k}", c, "manufacturer")
                   for c in self.suppliers for k in range(1, 4)]
-        exporters = [(f"sx_export_{c.lower()}", f"{self.names[c]} Export Agency", c, "exporter") for c in self.suppliers]
+        exporters = [(f"sx_export_{c.lower()}", f"{self.names[c]} Export Agency", c, "exporter")
+                     for c in self.suppliers]
         ministries = [(f"sx_mod_{c.lower()}", f"Ministry of Defence ({self.names[c]})", c, "ministry_of_defence")
                       for c in self.buyers]
         frame = pd.DataFrame(makers + exporters + ministries, columns=["org_id", "name", "country_iso3", "role"])

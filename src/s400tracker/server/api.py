@@ -61,7 +61,7 @@ def _table_csv(conn, table: str, query: str) -> bytes:
 
 
 def _bundle_zip(conn, query: str, link: str) -> bytes:
-    return bundle.bundle_bytes(conn, _view(conn, query), link, dt.datetime.now(dt.timezone.utc))
+    return bundle.bundle_bytes(conn, _view(conn, query), link, dt.datetime.now(dt.UTC))
 
 
 def _refusal(error: Refused) -> PlainTextResponse:

@@ -19,7 +19,7 @@ def bundle_button(filters: Filters) -> None:
     link, conn = share_link(filters), data.open_database()
 
     def payload() -> bytes:
-        return bundle.bundle_bytes(conn, filters, link, dt.datetime.now(dt.timezone.utc))
+        return bundle.bundle_bytes(conn, filters, link, dt.datetime.now(dt.UTC))
 
     st.sidebar.download_button("Download all tables (zip)", payload, file_name="s400-tracker.zip",
                                mime="application/zip", icon=":material/folder_zip:", on_click="ignore",

@@ -30,7 +30,7 @@ def current() -> flt.Filters:
 
 
 def _url_params() -> dict[str, list[str]]:
-    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
 def _seed_from_url(choices: flt.Choices) -> None:
