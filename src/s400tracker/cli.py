@@ -8,6 +8,7 @@ write the CSV a page offers for that link, byte for byte.
 ``python -m s400tracker synth --deals N --db PATH [--seed S]``: a synthetic database at scale.
 ``python -m s400tracker serve [--port 8501]``: start the dashboard.
 ``python -m s400tracker cluster [--replicas N] [--port P]``: N replicas behind HAProxy on this host.
+``python -m s400tracker publish --to FOLDER [--db FILE]``: publish a database version for replicas.
 """
 
 import argparse
@@ -16,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import aggregates, bundle, config, db, importing, queries
+from . import aggregates, bundle, config, db, importing, publish, queries
 from .build import build
 from .validate import DataError
 
@@ -52,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     cluster_cmd.add_argument("--replicas", type=int, default=3, help="replica servers to start (default 3)")
     cluster_cmd.add_argument("--port", type=int, default=8500, help="HAProxy's port (default 8500)")
     cluster_cmd.add_argument("--address", default="127.0.0.1", help="HAProxy's interface (default loopback)")
+    publish_cmd = commands.add_parser("publish", help="publish a database file to a folder replicas read")
+    publish_cmd.add_argument("--to", type=Path, required=True, help="the published folder (shared by the replicas)")
+    publish_cmd.add_argument("--db", type=Path, default=None, help="database file to publish (default as for build)")
+    publish_cmd.add_argument("--keep", type=int, default=5, help="versions kept, the current one included")
     serve_cmd = commands.add_parser("serve", help="start the dashboard (what `make run` does)")
     serve_cmd.add_argument("--port", type=int, default=8501)
     serve_cmd.add_argument("--address", default=None, help="interface to listen on (default: all)")
@@ -113,9 +118,12 @@ def _refused(error: Exception, what: str, outcome: str) -> int:
 
 def run_build(data_dir: Path, db_path: Path | None) -> int:
     """Build, print a summary or every problem, and return the exit code."""
-    target = db_path or config.database_path()
     try:
+        target = db_path or config.writable_database()
         result = build(data_dir, target)
+    except ValueError as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 1
     except (DataError, OSError) as error:
         return _refused(error, "build failed", f"{target} was not changed")
     counts = ", ".join(f"{name} {count}" for name, count in result.row_counts.items())
@@ -128,7 +136,11 @@ def run_build(data_dir: Path, db_path: Path | None) -> int:
 
 def run_import(path: Path, db_path: Path | None, fmt: str | None, dry_run: bool, by: str | None) -> int:
     """Preview or commit an import; print what it does, or every problem and exit 1."""
-    target = db_path or config.database_path()
+    try:
+        target = db_path or (config.database_path() if dry_run else config.writable_database())
+    except ValueError as error:
+        print(f"import refused: {error}", file=sys.stderr)
+        return 1
     try:
         data = _read_limited(path)
         if dry_run:
@@ -148,6 +160,19 @@ def run_import(path: Path, db_path: Path | None, fmt: str | None, dry_run: bool,
         print("nothing new: the database is unchanged")
     else:
         print(f"committed to {result.db_path} (data version {result.version})")
+    return 0
+
+
+def run_publish(db_path: Path | None, folder: Path, keep: int) -> int:
+    """Publish a database file as the folder's new version; print which."""
+    source = db_path or config.configured_database()
+    try:
+        version = publish.publish(source, folder, keep)
+    except OSError as error:
+        print(f"publish failed: {error}; the published version is unchanged", file=sys.stderr)
+        return 1
+    print(f"published {source} as {version} (replicas with {config.DB_ENV_VAR}={folder} serve it from their next "
+          "request)")
     return 0
 
 
@@ -191,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_import(args.file, args.db, args.format, args.dry_run, args.by)
     if args.command == "synth":
         return run_synth(args.deals, args.db, args.seed)
+    if args.command == "publish":
+        return run_publish(args.db, args.to, args.keep)
     if args.command == "cluster":
         from .server.cluster import run
         return run(args.replicas, args.port, args.address)

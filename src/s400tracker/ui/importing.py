@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from .. import importing, queries
+from .. import config, importing, publish, queries
 from ..importers import claims_form
 from ..schema import CONFIDENCE, CURRENCY, DEAL_STATUS, EVENT_TYPE, PAYMENT_KIND, UNIT
 from ..text import md_escape
@@ -42,6 +42,11 @@ def show_plan(plan: importing.ImportPlan) -> bool:
 def commit_section(db_path, payload: bytes, file_name: str, fmt: str, key: str) -> None:
     """The commit button, behind the admin password; reports the new data version."""
     if not admin.configured_password():
+        return
+    if publish.is_published_folder(config.configured_database()):
+        st.info("This server serves a published database, which is never written in place. Commit the import "
+                "on the writer's database, then publish it (`python -m s400tracker publish`): every replica "
+                "serves it within seconds.", icon=":material/cloud_sync:")
         return
     allowed, who = admin.authorised(key)
     if st.button("Commit import", key=f"{key}_button", type="primary", disabled=not allowed):
