@@ -73,6 +73,11 @@ class Figures:
     lost: int = 0
     errors: list[str] = field(default_factory=list)
     per_session: list[tuple[int, int]] = field(default_factory=list)
+    # Behind a balancer: each session's affinity cookie (its replica), the moments a session's
+    # connection dropped (a replica died) and the seconds it took to reconnect elsewhere.
+    replicas: list[str] = field(default_factory=list)
+    drops: list[float] = field(default_factory=list)
+    reconnects: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -88,8 +93,9 @@ class Page:
 class Session:
     """One browser tab's protocol: a websocket, the page it shows, and the widget states sent."""
 
-    def __init__(self, base_url: str, figures: Figures):
+    def __init__(self, base_url: str, figures: Figures, sticky: bool = True):
         self.base_url = base_url.rstrip("/")
+        self.sticky = sticky  # send back the cookies the server set, as a browser does
         self.figures = figures
         self.page = Page()
         self.states: dict[str, WidgetState] = {}
@@ -104,7 +110,7 @@ class Session:
         await self.close()
         parts = urlsplit(self.base_url)
         ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path}/_stcore/stream"
-        sent = {"Cookie": self.cookie_header()} if self.cookies else None
+        sent = {"Cookie": self.cookie_header()} if self.cookies and self.sticky else None
         self.ws = await connect(ws_url, subprotocols=SUBPROTOCOLS, max_size=None, additional_headers=sent)
         self.keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))
         self.link, self.page, self.states = link, Page(), {}
@@ -160,7 +166,8 @@ class Session:
         if url is None:
             return
         try:
-            name, body = await asyncio.to_thread(_fetch, self.base_url + url, self.cookie_header())
+            cookie = self.cookie_header() if self.sticky else ""
+            name, body = await asyncio.to_thread(_fetch, self.base_url + url, cookie)
         except urllib.error.HTTPError as failure:
             self.figures.lost += failure.code == 404
             self.error(f"download failed: HTTP {failure.code}")
@@ -279,27 +286,62 @@ def _csv_ok(name: str, body: bytes) -> bool:
     return bool(rows) and name.endswith(".csv") and all(len(row) == len(rows[0]) for row in rows)
 
 
-async def analyst(base_url: str, seed: int, deadline: float, think: float, figures: Figures) -> None:
+CONNECTION_FAILURES = (TimeoutError, WebSocketException, OSError)
+
+
+async def _round(session: Session, rng: random.Random, link: str, think: float) -> None:
+    """One step of a reader: open a link, sometimes download, change a filter, with pauses."""
+    await session.open(link)
+    await asyncio.sleep(rng.uniform(0, 2 * think))
+    buttons = session.download_buttons()
+    if buttons and (session.downloads == 0 or rng.random() < DOWNLOAD_SHARE):
+        await session.download(rng.choice(buttons))
+    await session.change_filter(rng)
+    await asyncio.sleep(rng.uniform(0, 2 * think))
+
+
+async def _reconnect(session: Session, link: str, deadline: float) -> float | None:
+    """Open ``link`` again until it works, as the frontend reconnects: the seconds it took, or
+    None if the deadline came first."""
+    started = time.monotonic()
+    while time.monotonic() < deadline:
+        try:
+            await session.open(link)
+            return time.monotonic() - started
+        except CONNECTION_FAILURES:
+            await asyncio.sleep(0.2)  # the frontend's retry pause, shortened
+    return None
+
+
+async def analyst(base_url: str, seed: int, deadline: float, think: float, figures: Figures,
+                  sticky: bool = True, resilient: bool = False) -> None:
     """One user until the deadline (at least one round): open a link, sometimes download, change
-    a filter, pausing a random 0 to 2 x ``think`` seconds after each step, as a reader does."""
-    rng, session, link = random.Random(seed), Session(base_url, figures), FIRST_LINK
+    a filter, pausing a random 0 to 2 x ``think`` seconds after each step, as a reader does.
+    ``sticky``: send back the balancer's cookie; ``resilient``: after a dropped connection,
+    reconnect as the frontend does (the drop and the time to reconnect are measured, not errors)."""
+    rng, session, link = random.Random(seed), Session(base_url, figures, sticky), FIRST_LINK
     try:
         while True:
-            await session.open(link)
-            await asyncio.sleep(rng.uniform(0, 2 * think))
-            buttons = session.download_buttons()
-            if buttons and (session.downloads == 0 or rng.random() < DOWNLOAD_SHARE):
-                await session.download(rng.choice(buttons))
-            await session.change_filter(rng)
-            await asyncio.sleep(rng.uniform(0, 2 * think))
+            try:
+                await _round(session, rng, link, think)
+            except CONNECTION_FAILURES as failure:
+                if not resilient:
+                    raise
+                figures.drops.append(time.monotonic())
+                took = await _reconnect(session, link, deadline)
+                if took is None:
+                    session.error(f"could not reconnect after {type(failure).__name__}")
+                    break
+                figures.reconnects.append(took)
             if time.monotonic() >= deadline:
                 break
             link = rng.choice(LINKS)
-    except (TimeoutError, WebSocketException, OSError) as failure:
+    except CONNECTION_FAILURES as failure:
         session.error(f"{type(failure).__name__}: {failure}")
     finally:
         await session.close()
         figures.per_session.append((session.reruns, session.downloads))
+        figures.replicas.append(session.cookies.get("SRV", ""))
 
 
 async def warm_up(base_url: str) -> Figures:
@@ -314,11 +356,14 @@ async def warm_up(base_url: str) -> Figures:
     return figures
 
 
-async def run(base_url: str, sessions: int, seconds: float, think: float = 1.0, seed: int = 0) -> Figures:
+async def run(base_url: str, sessions: int, seconds: float, think: float = 1.0, seed: int = 0,
+              sticky: bool = True, resilient: bool = False) -> Figures:
     """Drive ``sessions`` concurrent users against the server at ``base_url`` for ``seconds``;
-    ``think`` is a user's mean pause between steps (0: every user fires back to back)."""
+    ``think`` is a user's mean pause between steps (0: every user fires back to back); ``sticky``
+    and ``resilient`` as for ``analyst``."""
     figures, deadline = Figures(), time.monotonic() + seconds
-    await asyncio.gather(*(analyst(base_url, seed + n, deadline, think, figures) for n in range(sessions)))
+    await asyncio.gather(*(analyst(base_url, seed + n, deadline, think, figures, sticky, resilient)
+                           for n in range(sessions)))
     return figures
 
 

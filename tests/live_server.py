@@ -6,6 +6,7 @@ Shared by the browser tests (tests/browser/) and the protocol load test, which n
 import asyncio
 import concurrent.futures
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -135,3 +136,67 @@ def write_figures(name: str, lines: list[str]) -> None:
     FIGURES.mkdir(parents=True, exist_ok=True)
     (FIGURES / f"{name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+class Cluster:
+    """``python -m s400tracker cluster`` running in the background, with what it has printed."""
+
+    def __init__(self, db: Path, replicas: int, **env_vars: str):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "s400tracker", "cluster", "--replicas", str(replicas), "--port", str(self.port)],
+            cwd=ROOT, env={**os.environ, "S400_DB": str(db), **env_vars}, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, timeout: float = 90) -> str:
+        """The first line printed that contains ``text``; fails if none comes or the command exits."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = next((line for line in self.lines if text in line), None)
+            if found or self.process.poll() is not None:
+                break
+            time.sleep(0.2)  # a poll for the line, not a fixed wait
+        assert found, "".join(self.lines)
+        return found
+
+    @property
+    def url(self) -> str:
+        """HAProxy's address."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def stats_socket(self) -> Path:
+        """HAProxy's local stats socket, as the command printed it."""
+        return Path(self.wait_for("haproxy: ").rsplit("stats socket ", 1)[1].rstrip(")\n"))
+
+    def replicas(self) -> dict[str, tuple[str, int]]:
+        """name -> (url, pid), from the lines the command printed."""
+        found = {}
+        for line in self.lines:
+            if line.startswith("replica "):
+                name, rest = line[len("replica "):].split(": ", 1)
+                url, pid = rest.split(" (pid ")
+                found[name] = (url, int(pid.rstrip(")\n")))
+        return found
+
+
+def health(url: str, cookie: str | None = None) -> tuple[dict, str | None]:
+    """A server's /healthz body, and the cookie the answer set (a balancer's affinity)."""
+    request = urllib.request.Request(f"{url}/healthz", headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read()), response.headers.get("Set-Cookie")
+
+
+def until(condition, timeout: float) -> float:
+    """Seconds until ``condition()`` holds; AssertionError after ``timeout``."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, "condition not met in time"
+        time.sleep(0.2)  # a poll, not a fixed wait
+    return time.monotonic() - started

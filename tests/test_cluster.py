@@ -3,91 +3,30 @@
 Needs Debian's haproxy (`make cluster` and .ci/run install it); skipped without it, except in CI.
 """
 
-import asyncio
-import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from benchmarks import loadgen
-from tests.live_server import free_port
+from tests.live_server import Cluster, health, run_async, until
 
 ROOT = Path(__file__).resolve().parents[1]
 HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
 pytestmark = pytest.mark.skipif(HAPROXY is None and not os.environ.get("CI"),
                                 reason="haproxy is not installed (apt-get install haproxy)")
-REPLICAS = 2
-
-
-class Cluster:
-    """The cluster command running in the background, with what it has printed."""
-
-    def __init__(self, db: Path):
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "s400tracker", "cluster", "--replicas", str(REPLICAS), "--port", str(self.port)],
-            cwd=ROOT, env={**os.environ, "S400_DB": str(db)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True)
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def wait_for(self, text: str, timeout: float = 90) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = next((line for line in self.lines if text in line), None)
-            if found or self.process.poll() is not None:
-                break
-            time.sleep(0.2)  # a poll for the line, not a fixed wait
-        assert found, "".join(self.lines)
-        return found
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def replicas(self) -> dict[str, tuple[str, int]]:
-        """name -> (url, pid), from the lines the command printed."""
-        found = {}
-        for line in self.lines:
-            if line.startswith("replica "):
-                name, rest = line[len("replica "):].split(": ", 1)
-                url, pid = rest.split(" (pid ")
-                found[name] = (url, int(pid.rstrip(")\n")))
-        return found
-
-
-def health(url: str, cookie: str | None = None) -> tuple[dict, str | None]:
-    request = urllib.request.Request(f"{url}/healthz", headers={"Cookie": cookie} if cookie else {})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read()), response.headers.get("Set-Cookie")
-
-
-def until(condition, timeout: float) -> float:
-    """Seconds until ``condition()`` holds; fails after ``timeout``."""
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < timeout, "condition not met in time"
-        time.sleep(0.2)  # a poll, not a fixed wait
-    return time.monotonic() - started
 
 
 @pytest.fixture(scope="module")
 def cluster(real_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("cluster") / "s400.duckdb"
     shutil.copyfile(real_db, db)
-    running = Cluster(db)
+    running = Cluster(db, replicas=2)
     running.wait_for("haproxy: ")
     yield running, db
     if running.process.poll() is None:
@@ -120,7 +59,7 @@ def test_haproxy_spreads_new_visitors_and_keeps_each_on_its_replica(cluster):
 def test_streamlit_downloads_through_the_balancer_are_never_lost(cluster):
     """A generated download lives in one replica's memory: affinity brings its GET back there."""
     running, _ = cluster
-    figures = asyncio.run(loadgen.run(running.url, sessions=3, seconds=8, think=0.2, seed=7))
+    figures = run_async(loadgen.run(running.url, sessions=3, seconds=8, think=0.2, seed=7))
     assert figures.errors == [] and figures.lost == 0
     assert sum(downloads for _, downloads in figures.per_session) > 0
 
@@ -156,7 +95,7 @@ def test_a_replica_that_dies_is_routed_around(cluster):
 def test_sigterm_stops_everything_it_started(real_db, tmp_path):
     db = tmp_path / "s400.duckdb"
     shutil.copyfile(real_db, db)
-    running = Cluster(db)
+    running = Cluster(db, replicas=2)
     running.wait_for("haproxy: ")
     pids = [pid for _, pid in running.replicas().values()]
     running.process.send_signal(signal.SIGTERM)

@@ -32,7 +32,7 @@ def test_a_version_is_stored_by_content_and_the_pointer_names_it(real_db, tmp_pa
     assert publish.current_file(folder) == first
     assert publish.publish(real_db, folder) == first  # the same file twice: nothing new
     assert len(list((folder / "versions").iterdir())) == 1
-    assert not [p for p in folder.rglob("*.tmp")]
+    assert not list(folder.rglob("*.tmp"))
 
 
 def test_a_replica_reading_the_folder_follows_the_pointer(real_db, tmp_path, monkeypatch):

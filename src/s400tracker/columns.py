@@ -50,8 +50,7 @@ DEALS = (
     Col("usd_base_year", "(SELECT usd_base_year FROM data_version)"), Col("seller", "seller.name"),
     Col("financing", "d.financing"), Col("notes", "d.notes"), ORIGIN_OF["d"], IMPORT_OF["d"],
     Col("parent_deal_id", "d.parent_deal_id"), Col("relation", "coalesce(d.relation, 'contract')"),
-    Col("counted_in_totals", "k.counted", screen=10, label="counted in totals"),
-    Col("counting_reason", "k.reason"),
+    Col("counted_in_totals", "k.counted"), Col("counting_reason", "k.reason"),
     # for the charts and the map, not the CSV
     Col("manufacturer", "maker.name", csv=False), Col("signed_start", "d.signed_date::TIMESTAMP", csv=False),
     Col("year", deal_year_sql("d"), csv=False), Col("buyer_lat", "b.label_lat", csv=False),

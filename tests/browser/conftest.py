@@ -18,7 +18,9 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 # table has its canvas and, some 300 ms later, the hidden accessible copy of its cells (the only
 # text of a canvas-drawn table); each chart plotly's SVG; each map deck.gl's canvas at its size.
 PAINTED = """() => {
-  const visible = selector => [...document.querySelectorAll(selector)].filter(e => e.offsetParent !== null);
+  // What a reader can see: laid out, and not inside a closed expander (whose tables are never drawn).
+  const visible = selector => [...document.querySelectorAll(selector)].filter(
+      e => e.offsetParent !== null && e.closest('details:not([open])') === null);
   const sized = canvas => canvas !== null && canvas.width > 0 && canvas.height > 0;
   return visible('[data-testid="stDataFrame"]').every(
       table => table.querySelector('canvas') && table.querySelector('table[role="grid"]'))

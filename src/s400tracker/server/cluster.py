@@ -53,11 +53,26 @@ def free_ports(count: int) -> list[int]:
             sock.close()
 
 
-def haproxy_config(port: int, replicas: list[tuple[str, int]], bind: str = "127.0.0.1") -> str:
-    """The HAProxy configuration for ``replicas`` (name, port), listening on ``bind:port``."""
+def haproxy_config(port: int, replicas: list[tuple[str, int]], stats_socket: Path, bind: str = "127.0.0.1") -> str:
+    """The HAProxy configuration for ``replicas`` (name, port), listening on ``bind:port``, with
+    its local stats socket at ``stats_socket``."""
     servers = "\n".join(f"    server {name} 127.0.0.1:{replica_port} check cookie {name}"
                         for name, replica_port in replicas)
-    return string.Template(TEMPLATE.read_text()).substitute(bind=bind, port=port, servers=servers)
+    return string.Template(TEMPLATE.read_text()).substitute(bind=bind, port=port, servers=servers,
+                                                            stats_socket=stats_socket)
+
+
+def replica_states(stats_socket: Path) -> dict[str, str]:
+    """Each replica's state as HAProxy sees it now ('UP', 'DOWN', ...), from its stats socket."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5)
+        sock.connect(str(stats_socket))
+        sock.sendall(b"show stat\n")
+        text = b"".join(iter(lambda: sock.recv(65536), b"")).decode()
+    header, *rows = [line.split(",") for line in text.splitlines() if line]
+    columns = {name.lstrip("# "): i for i, name in enumerate(header)}
+    return {row[columns["svname"]]: row[columns["status"]] for row in rows
+            if row[columns["pxname"]] == "replicas" and row[columns["svname"]] not in ("BACKEND", "FRONTEND")}
 
 
 def _start_replica(name: str, port: int, secret: str) -> Replica:
@@ -142,14 +157,14 @@ def run(replicas: int, port: int, bind: str = "127.0.0.1") -> int:
     try:
         wait_until_healthy(started)
         with tempfile.TemporaryDirectory(prefix="s400-cluster-") as folder:
-            config = Path(folder) / "haproxy.cfg"
-            config.write_text(haproxy_config(port, [(r.name, r.port) for r in started], bind))
+            config, stats = Path(folder) / "haproxy.cfg", Path(folder) / "haproxy.sock"
+            config.write_text(haproxy_config(port, [(r.name, r.port) for r in started], stats, bind))
             _check_config(haproxy, config)
             balancer = subprocess.Popen([haproxy, "-W", "-db", "-f", str(config)], start_new_session=True)
             processes.append(balancer)
             for r in started:
                 print(f"replica {r.name}: {r.url} (pid {r.process.pid})", flush=True)
-            print(f"haproxy: http://{bind}:{port} (pid {balancer.pid})", flush=True)
+            print(f"haproxy: http://{bind}:{port} (pid {balancer.pid}, stats socket {stats})", flush=True)
             _watch(started, balancer, stopping)
     except RuntimeError as error:
         print(f"cluster: {error}", file=sys.stderr)
