@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FACTS = ROOT.parent / "shared" / "reference" / "s400_facts.csv"
+FACTS = ROOT / "data" / "research" / "s400_facts.csv"  # citations.fact_row is a line of it
 SEED = "seed_article"
 
 
