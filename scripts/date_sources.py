@@ -9,7 +9,9 @@ A date is taken, in this order, from
 3. corrections.md, where a URL is followed by ', 27 Dec 2017)' or ' (27 Dec 2017)';
 4. the URL itself, only in forms that cannot be read two ways: /2018/10/02/, /2018/10/, a
    Sputnik-style id that starts with YYYYMMDD, People's Daily /n3/YYYY/MMDD/, India Today's
-   trailing -YYYY-MM-DD, CGTN /news/YYYY-MM-DD/, RBC /DD/MM/YYYY/, Rediff's /YYYYMMDD.htm.
+   trailing -YYYY-MM-DD, CGTN /news/YYYY-MM-DD/, RBC /DD/MM/YYYY/, Rediff's /YYYYMMDD.htm, Rudaw's
+   DDMMYYYY when the day is over 12, Army Recognition's monthly section (/april_2018_...), and
+   GlobalSecurity's -YYMMDD- under a folder of the same year.
 An annotation that dates something else ('Kathimerini report of 23 Sep 2024', 'citing ...') is
 not the page's date and is not used. Sources still undated get a note saying why. A source's
 existing note is kept; the reason is appended to it.
@@ -26,31 +28,38 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from extract_sources import date_from_note, split_sources  # noqa: E402
 
-FULL_MONTHS = ("january february march april may june july august september october november "
-               "december").split()
+FULL_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december"]
 # Annotations that date another item than the page itself.
 NOT_THE_PAGE = re.compile(r"report of|citing|quotes|before|undated|statement|interview", re.I)
 
 # Reviewed by hand: source_id -> (published_date, where it comes from).
 MANUAL: dict[str, tuple[str, str]] = {
-    "src032": ("2016-10-15", "from the stored copy of the page: Modi met Putin 'ahead of the BRICS Summit in Goa on "
-                             "Saturday', the summit 'starting in Goa today' (15 Oct 2016), which is how the URL's 151016 "
-                             "reads (day, month, year)"),
     "src015": ("2012", "from sheet line 8, which dates the report to 2012 from its content (year only)"),
+    "src032": ("2016-10-15",
+               "from the stored copy of the page: Modi met Putin 'ahead of the BRICS Summit in Goa on Saturday', "
+               "the summit 'starting in Goa today' (15 Oct 2016), which is how the URL's 151016 reads (day, month, "
+               "year)"),
     "src037": ("2018-01-20", "from the stored copy of the page, dated 2018-01-20"),
     "src045": ("2018-09-20", "from the stored copy of the page: 'September 20, 2018'"),
-    "src205": ("2019-05-31", "from the stored copy of the page: 'May 31, 2019' (a repost of Bloomberg's report of "
-                             "30 May 2019, corrections.md item 4)"),
-    "src105": ("2019", "from corrections.md item 12, which quotes the page: the formal deal was 'signed in October last "
-                       "year', i.e. Oct 2018, so the page is of 2019 (year only)"),
-    "src174": ("2017-10-06", "from the URL's 06102017 read as day, month, year (Eurasia Review's form); read as month, day "
-                             "it would be 10 Jun 2017, before the 5 Oct 2017 visit the page reports (sheet line 121)"),
-    "src143": ("2026-01", "from sheet line 170: the Aaj Tak report of 12 Jan 2026 'dates the undated c4defence/IDRW item' "
-                          "(month only)"),
-    "src154": ("2025", "from sheet line 104: published shortly before Putin's 4 Dec 2025 visit (year only; the month "
-                       "is not given)"),
-    "fx_fed_table3_28": ("2008-04", "from the URL ('supplement/2008/04'): the Statistical Supplement of April 2008; the "
-                                    "FRED series AEXCHUS also cited is a series updated over time"),
+    "src105": ("2019",
+               "from corrections.md item 12, which quotes the page: the formal deal was 'signed in October last "
+               "year', i.e. Oct 2018, so the page is of 2019 (year only)"),
+    "src143": ("2026-01",
+               "from sheet line 170: the Aaj Tak report of 12 Jan 2026 'dates the undated c4defence/IDRW item' "
+               "(month only)"),
+    "src154": ("2025",
+               "from sheet line 104: published shortly before Putin's 4 Dec 2025 visit (year only; the month is not "
+               "given)"),
+    "src174": ("2017-10-06",
+               "from the URL's 06102017 read as day, month, year (Eurasia Review's form); read as month, day it would "
+               "be 10 Jun 2017, before the 5 Oct 2017 visit the page reports (sheet line 121)"),
+    "src205": ("2019-05-31",
+               "from the stored copy of the page: 'May 31, 2019' (a repost of Bloomberg's report of 30 May 2019, "
+               "corrections.md item 4)"),
+    "fx_fed_table3_28": ("2008-04",
+                         "from the URL ('supplement/2008/04'): the Statistical Supplement of April 2008; the FRED "
+                         "series AEXCHUS also cited is a series updated over time"),
 }
 
 UNDATED_NOTE = ("publication date unknown: not given in the research sheet or corrections.md and not in the URL; "
@@ -73,15 +82,17 @@ def url_date(url: str) -> tuple[str, str]:
         rules.append((r"-(20\d\d)-(\d\d)-(\d\d)$", lambda m: f"{m[1]}-{m[2]}-{m[3]}"))
     if "cgtn.com" in host:
         rules.append((r"/news/(20\d\d)-(\d\d)-(\d\d)/", lambda m: f"{m[1]}-{m[2]}-{m[3]}"))
-    if "rudaw.net" in host:  # DDMMYYYY; only when the day cannot be a month
-        if (m := re.search(r"/(\d\d)(\d\d)(20\d\d)-amp", path)) and int(m[1]) > 12:
-            return f"{m[3]}-{m[2]}-{m[1]}", m[0].strip("/")
-    if "armyrecognition.com" in host:  # the site's monthly news section, e.g. /april_2018_global_defense.../
-        if m := re.search(r"/(" + "|".join(FULL_MONTHS) + r")_(20\d\d)_", path):
-            return f"{m[2]}-{FULL_MONTHS.index(m[1]) + 1:02d}", m[0].strip("/_")
-    if "globalsecurity.org" in host:  # /2019/iraq-190515-... : YYMMDD under its year folder
-        if (m := re.search(r"/(20(\d\d))/[a-z]+-(\d\d)(\d\d)(\d\d)-", path)) and m[2] == m[3]:
-            return f"{m[1]}-{m[4]}-{m[5]}", m[0].strip("/-")
+    # Rudaw's DDMMYYYY, only when the day cannot be a month.
+    if "rudaw.net" in host and (m := re.search(r"/(\d\d)(\d\d)(20\d\d)-amp", path)) and int(m[1]) > 12:
+        return f"{m[3]}-{m[2]}-{m[1]}", m[0].strip("/")
+    # Army Recognition's monthly news section, e.g. /april_2018_global_defense.../
+    months = "|".join(FULL_MONTHS)
+    if "armyrecognition.com" in host and (m := re.search(r"/(" + months + r")_(20\d\d)_", path)):
+        return f"{m[2]}-{FULL_MONTHS.index(m[1]) + 1:02d}", m[0].strip("/_")
+    # GlobalSecurity's /2019/iraq-190515-...: YYMMDD under its own year folder.
+    if "globalsecurity.org" in host and (m := re.search(r"/(20(\d\d))/[a-z]+-(\d\d)(\d\d)(\d\d)-", path)) \
+            and m[2] == m[3]:
+        return f"{m[1]}-{m[4]}-{m[5]}", m[0].strip("/-")
     if "rediff.com" in host:
         rules.append((r"/(20\d\d)(\d\d)(\d\d)\.htm$", lambda m: f"{m[1]}-{m[2]}-{m[3]}"))
     if "sputnik" in host or host.endswith(("sarabic.ae", "noticiabrasil.net.br", "sputnikportal.rs")):
@@ -151,8 +162,8 @@ def main(sheet_path: str, corrections_path: str, sources_path: str, write: bool)
             dated += 1
         else:
             looked = LOOKED_UP.get(row["source_id"], "not checked against a stored copy of the page")
-            addition = (SERIES.get(row["source_id"]) or
-                        (f"publication date unknown: {reason}; {looked}" if reason else UNDATED_NOTE.format(looked=looked)))
+            unknown = f"publication date unknown: {reason}; {looked}" if reason else UNDATED_NOTE.format(looked=looked)
+            addition = SERIES.get(row["source_id"]) or unknown
             undated += 1
         row["note"] = f"{row['note']}; {addition}" if row["note"] else addition
         print(f"{row['source_id']:>16} {date or '-':>10}  {addition}  <{row['url'][:90]}>")

@@ -121,8 +121,8 @@ def test_the_sheet_has_177_rows_and_each_names_a_sourced_record(conn):
     assert len(rows) == 177  # file lines 2..178
     # Each line is cited by a record of the data (an entity line by an organization or a system);
     # the lines added on 2026-12-01 only through sources the line itself names.
-    records = dict(conn.execute(
-        "SELECT fact_row, list(DISTINCT record_type) FROM citations WHERE fact_row IS NOT NULL GROUP BY ALL").fetchall())
+    records = dict(conn.execute("SELECT fact_row, list(DISTINCT record_type) FROM citations "
+                                "WHERE fact_row IS NOT NULL GROUP BY ALL").fetchall())
     for line, row in enumerate(rows, start=2):
         wanted = {"organization", "system"} if row["kind"] == "entity" else {"deal", "delivery", "payment", "event"}
         assert wanted & set(records[line]), f"sheet line {line} ({row['kind']}) names no {'/'.join(sorted(wanted))}"
@@ -154,7 +154,8 @@ def test_india_2026_approvals_are_approved_deals_that_add_no_money(conn):
     counted = conn.execute("SELECT deal_id, value_amount, value_currency FROM deals JOIN deal_counting USING (deal_id) "
                            "WHERE buyer_iso3 = 'IND' AND counted").fetchall()
     assert counted == [("IND-2018", 5_430_000_000, "USD")]
-    assert one(conn, "SELECT relation, parent_deal_id FROM deals WHERE deal_id = 'IND-2018'") == ("contract", "IND-2016")
+    assert one(conn, "SELECT relation, parent_deal_id FROM deals WHERE deal_id = 'IND-2018'") == (
+        "contract", "IND-2016")
     assert one(conn, "SELECT relation FROM deals WHERE deal_id = 'IND-2016'") == ("framework",)
 
 
@@ -205,9 +206,9 @@ def test_sources_were_read_by_the_research_date_and_after_they_were_published(co
     ("ev-154", "ev-155"),  # Nefes: Russia seeks to buy them back; Turkish ministry: no change in position
 ])
 def test_contested_reports_and_their_denials_are_both_kept_with_their_own_sources(conn, report, denial):
-    rows = dict((r[0], r[1:]) for r in conn.execute(
+    rows = {r[0]: r[1:] for r in conn.execute(
         "SELECT event_id, confidence, description, deal_id FROM events WHERE event_id IN ($a, $b)",
-        {"a": report, "b": denial}).fetchall())
+        {"a": report, "b": denial}).fetchall()}
     assert rows[report][0] == "unconfirmed" and rows[report][1].startswith("CONTESTED")
     assert rows[denial][0] == "confirmed" and rows[denial][1].startswith("CONFLICTS WITH")
     assert report in rows[denial][1] and rows[report][2] == rows[denial][2] == "TUR-2017"
@@ -234,6 +235,7 @@ def test_every_disputed_field_keeps_all_claims_and_one_preferred_value(conn):
 ])
 def test_derived_usd_values_equal_hand_computed_ones(conn, record_id, currency, nominal, constant):
     rows = conn.execute("SELECT usd_nominal, usd_constant FROM conversions WHERE record_id = $r "
-                        "AND currency = $c AND abs(usd_nominal - $n) < 1", {"r": record_id, "c": currency, "n": nominal}).fetchall()
+                        "AND currency = $c AND abs(usd_nominal - $n) < 1",
+                        {"r": record_id, "c": currency, "n": nominal}).fetchall()
     assert rows, f"no {currency} conversion of {record_id} near {nominal}"
     assert rows[0][0] == pytest.approx(nominal) and rows[0][1] == pytest.approx(constant)
