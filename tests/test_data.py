@@ -111,6 +111,112 @@ def test_every_row_of_the_research_sheet_is_represented(conn):
     assert uncited == [], f"lines of {FACTS.name} no citation has as its fact_row: {uncited}"
 
 
+def sheet_rows() -> list[dict]:
+    with FACTS.open(encoding="utf-8") as sheet:
+        return list(csv.DictReader(sheet))
+
+
+def test_the_sheet_has_177_rows_and_each_names_a_sourced_record(conn):
+    rows = sheet_rows()
+    assert len(rows) == 177  # file lines 2..178
+    # Each line is cited by a record of the data (an entity line by an organization or a system);
+    # the lines added on 2026-12-01 only through sources the line itself names.
+    records = dict(conn.execute("SELECT fact_row, list(DISTINCT record_type) FROM citations "
+                                "WHERE fact_row IS NOT NULL GROUP BY ALL").fetchall())
+    for line, row in enumerate(rows, start=2):
+        wanted = {"organization", "system"} if row["kind"] == "entity" else {"deal", "delivery", "payment", "event"}
+        assert wanted & set(records[line]), f"sheet line {line} ({row['kind']}) names no {'/'.join(sorted(wanted))}"
+    cited_urls = conn.execute(
+        "SELECT c.fact_row, s.url FROM citations c JOIN sources s USING (source_id) WHERE c.fact_row >= 152").fetchall()
+    for line, url in cited_urls:
+        assert url and url in rows[line - 2]["source"], f"line {line} cites {url}, which the sheet line does not name"
+
+
+# The data's research date: the last pass over the sources (research_passes.csv).
+AS_OF = "2026-12-01"
+
+
+def test_the_data_is_as_of_the_last_research_pass(conn):
+    assert one(conn, "SELECT as_of::VARCHAR, as_of_precision FROM data_version") == (AS_OF, "day")
+    assert one(conn, "SELECT max(checked_to)::VARCHAR FROM research_passes")[0] == AS_OF
+
+
+def test_india_2026_approvals_are_approved_deals_that_add_no_money(conn):
+    approved = conn.execute(
+        "SELECT d.deal_id, k.contracted, k.counted FROM deals d JOIN deal_counting k USING (deal_id) "
+        "WHERE d.buyer_iso3 = 'IND' AND d.status = 'approved' ORDER BY 1").fetchall()
+    # IND-2025 is the five more systems (DPB 2 Mar, DAC 27 Mar 2026); the 288 missiles' AoN is its own deal.
+    assert approved == [("IND-2025", False, False), ("IND-2026-MISSILES", False, False)]
+    # No Indian deal announced or signed since 2025 is contracted: the sources report no new contract.
+    assert one(conn, "SELECT count(*) FROM deals WHERE buyer_iso3 = 'IND' AND status IN ('signed', 'delivering', "
+                     "'delivered') AND coalesce(signed_date, announced_date) >= DATE '2025-01-01'")[0] == 0
+    # India's counted money is the 2018 contract alone, USD 5.43bn once (IND-2016 is its framework).
+    counted = conn.execute("SELECT deal_id, value_amount, value_currency FROM deals JOIN deal_counting USING (deal_id) "
+                           "WHERE buyer_iso3 = 'IND' AND counted").fetchall()
+    assert counted == [("IND-2018", 5_430_000_000, "USD")]
+    assert one(conn, "SELECT relation, parent_deal_id FROM deals WHERE deal_id = 'IND-2018'") == (
+        "contract", "IND-2016")
+    assert one(conn, "SELECT relation FROM deals WHERE deal_id = 'IND-2016'") == ("framework",)
+
+
+def test_no_planned_delivery_whose_date_has_passed_keeps_its_confidence(conn):
+    """A planned delivery whose period ended before the research date is unconfirmed and says so,
+    unless the sources report it (then it is recorded as delivered, no longer planned)."""
+    passed = conn.execute(
+        "SELECT delivery_id, confidence, date_note FROM deliveries WHERE planned AND date + CASE date_precision "
+        "WHEN 'day' THEN INTERVAL 1 DAY WHEN 'month' THEN INTERVAL 1 MONTH ELSE INTERVAL 1 YEAR END "
+        "<= (SELECT as_of FROM data_version)").fetchall()
+    assert [d for d, *_ in passed] == ["dl-97-b"]  # the fifth Indian squadron, due November 2026
+    for delivery_id, confidence, note in passed:
+        assert confidence == "unconfirmed", delivery_id
+        assert f"no report of its arrival in the sources checked to {AS_OF}" in note, delivery_id
+
+
+def test_indias_fourth_squadron_is_delivered_with_both_dates_kept(conn):
+    row = one(conn, "SELECT planned, confidence, date::VARCHAR, date_precision, unit FROM deliveries "
+                    "WHERE delivery_id = 'dl-97'")
+    assert row == (False, "reported", "2026-05-01", "month", "squadron")
+    claims = dict(conn.execute("SELECT claimed_value, list(DISTINCT source_id) FROM citations WHERE record_id = "
+                               "'dl-97' AND field = 'date' AND fact_row = 175 GROUP BY ALL").fetchall())
+    assert set(claims) == {"2026-05", "2026-06"}  # DATE DIFFERS: May (TOI) or by June (MoD/ANI)
+    assert not set(claims["2026-05"]) & set(claims["2026-06"])
+    # India's deliveries are all in one unit, so they compare with the five ordered.
+    assert one(conn, "SELECT list(DISTINCT unit) FROM deliveries WHERE deal_id = 'IND-2018'")[0] == ["squadron"]
+
+
+def test_every_source_has_a_published_date_or_says_why_not(conn):
+    undated = conn.execute("SELECT source_id, coalesce(note, '') FROM sources WHERE published_date IS NULL").fetchall()
+    unexplained = [s for s, note in undated if "publication date" not in note]
+    assert unexplained == []
+
+
+def test_sources_were_read_by_the_research_date_and_after_they_were_published(conn):
+    assert one(conn, f"SELECT count(*) FROM sources WHERE accessed_date > DATE '{AS_OF}'")[0] == 0
+    assert one(conn, "SELECT count(*) FROM sources WHERE published_date > accessed_date")[0] == 0
+    # Sources first cited by the 2026-12-01 pass were read that day.
+    late = conn.execute(
+        "SELECT DISTINCT s.source_id, s.accessed_date::VARCHAR FROM sources s JOIN citations c USING (source_id) "
+        "WHERE s.source_id NOT IN (SELECT source_id FROM citations WHERE fact_row BETWEEN 2 AND 151) "
+        "AND s.source_id LIKE 'src%'").fetchall()
+    assert late and {accessed for _, accessed in late} == {AS_OF}
+
+
+@pytest.mark.parametrize("report, denial", [
+    ("ev-161", "ev-162"),  # Bloomberg: Erdogan asked Putin to take the S-400 back; Peskov: not on the agenda
+    ("ev-154", "ev-155"),  # Nefes: Russia seeks to buy them back; Turkish ministry: no change in position
+])
+def test_contested_reports_and_their_denials_are_both_kept_with_their_own_sources(conn, report, denial):
+    rows = {r[0]: r[1:] for r in conn.execute(
+        "SELECT event_id, confidence, description, deal_id FROM events WHERE event_id IN ($a, $b)",
+        {"a": report, "b": denial}).fetchall()}
+    assert rows[report][0] == "unconfirmed" and rows[report][1].startswith("CONTESTED")
+    assert rows[denial][0] == "confirmed" and rows[denial][1].startswith("CONFLICTS WITH")
+    assert report in rows[denial][1] and rows[report][2] == rows[denial][2] == "TUR-2017"
+    sources = {e: {r[0] for r in conn.execute("SELECT source_id FROM citations WHERE record_type = 'event' "
+                                               "AND record_id = $e", {"e": e}).fetchall()} for e in (report, denial)}
+    assert sources[report] and sources[denial] and not sources[report] & sources[denial]
+
+
 def test_every_disputed_field_keeps_all_claims_and_one_preferred_value(conn):
     disputed = conn.execute(
         "SELECT record_id, field, count(DISTINCT claimed_value) AS claims, "
