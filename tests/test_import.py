@@ -139,13 +139,18 @@ def test_a_competing_claim_from_an_article_keeps_both_values(db_path):
         {"url": "https://example.org/india-value", "title": "India deal value", "publisher": "Example"},
         [{"kind": "competing value", "values": {"record_type": "deal", "record_id": "IND-2018",
                                                 "field": "quantity", "claimed_value": "4 regiment_set"}}])
+    def quantity_claims(path):
+        with connect(path) as conn:
+            claims = queries.claims(conn, Filters(buyers=("IND",)))
+        return claims[(claims["record_id"] == "IND-2018") & (claims["field"] == "quantity")]
+    before = quantity_claims(db_path)
     plan, result = importing.commit_import(db_path, document, claims_form.FILE_NAME, "analyst", "claim")
     assert result is not None
-    with connect(db_path) as conn:
-        claims = queries.claims(conn, Filters(buyers=("IND",)))
-    mine = claims[(claims["record_id"] == "IND-2018") & (claims["field"] == "quantity")]
-    assert set(mine["claimed_value"]) == {"5 regiment_set", "4 regiment_set"}
-    assert mine.loc[mine["preferred"].astype(bool), "claimed_value"].tolist() == ["5 regiment_set"]
+    mine = quantity_claims(db_path)
+    assert set(mine["claimed_value"]) == set(before["claimed_value"]) | {"4 regiment_set"}
+    assert len(mine) == len(before) + 1  # the article's claim beside every one already there
+    preferred = set(mine.loc[mine["preferred"].astype(bool), "claimed_value"])
+    assert preferred == set(before.loc[before["preferred"].astype(bool), "claimed_value"]) == {"5 regiment_set"}
 
 
 def test_an_import_killed_before_it_lands_leaves_the_database_as_it_was(db_path):
