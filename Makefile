@@ -11,7 +11,7 @@ PORT ?= 8501
 # The slower tiers (markers set in tests/conftest.py); everything else is the unit tier.
 SLOW := browser or server or apptest or fuzz
 
-.PHONY: run check test fuzz build clean loadtest
+.PHONY: run check test fuzz build clean loadtest cluster haproxy
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
@@ -28,6 +28,17 @@ build: $(DB)
 run: $(DB)
 	$(BIN)/python -m s400tracker serve --port $(PORT)
 
+# HAProxy from Debian when it is missing (as .ci/run installs Chromium): the cluster's balancer.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
+
+# REPLICAS identical servers behind HAProxy on CLUSTER_PORT, sharing the database file.
+REPLICAS ?= 3
+CLUSTER_PORT ?= 8500
+cluster: $(DB) haproxy
+	$(BIN)/python -m s400tracker cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT)
+
 # The fast tier, for every change: the linter, then the unit tests (no server, browser or AppTest).
 check: $(STAMP)
 	$(BIN)/ruff check .
@@ -42,9 +53,11 @@ test: check $(DB)
 # downloads), and 10 readers while an import commits; prints the figures (also written to
 # test-artifacts/*.md). Closed sessions are kept as long as the server's config says
 # (S400_LOAD_SESSION_TTL empty), not CI's 5 s, before memory is measured after the idle release.
-loadtest: $(DB)
+loadtest: $(DB) haproxy
 	S400_LOAD_SESSIONS=20 S400_LOAD_BROWSERS=5 S400_LOAD_SECONDS=60 S400_LOAD_READERS=10 S400_LOAD_SESSION_TTL= \
 	  $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_load_protocol.py tests/browser/test_load.py
+	S400_CLUSTER_SESSIONS=20 S400_CLUSTER_UNSTICKY=4 S400_CLUSTER_SECONDS=60 \
+	  $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_cluster_load.py
 
 # The hostile-link fuzz at full strength: 1,000 generated links per page (CI runs 40).
 fuzz: $(DB)

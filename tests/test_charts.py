@@ -100,6 +100,15 @@ def test_planned_deliveries_are_hollow_with_their_own_legend_entry():
     assert not [t for t in fig.data if t.name == "Delivery (actual)"]
 
 
+def test_a_plan_whose_date_has_passed_is_never_drawn_as_merely_planned():
+    deliveries = pd.DataFrame([delivery("late", "2026-11", "month", 1.0, "squadron", planned=True, schedule="overdue"),
+                               delivery("due", "2027", "year", 1.0, "squadron", planned=True, schedule="planned")])
+    fig = charts.timeline_figure(pd.DataFrame(), deliveries, pd.DataFrame())
+    overdue = trace(fig, "Planned, date passed (unconfirmed)")
+    assert list(overdue.marker.symbol) == ["circle-x-open"] and "no report of arrival" in overdue.hovertext[0]
+    assert len(trace(fig, "Delivery planned").hovertext) == 1
+
+
 def test_cumulative_totals_are_not_drawn_as_batches():
     deliveries = pd.DataFrame([delivery("t", "2020", "year", 4.0, "battery", basis="cumulative")])
     fig = charts.timeline_figure(pd.DataFrame(), deliveries, pd.DataFrame())

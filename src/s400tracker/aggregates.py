@@ -108,7 +108,7 @@ def money_payments(conn, filters: Filters) -> pd.DataFrame:
 
 def timeline_years(conn, filters: Filters, lanes: int = 25) -> pd.DataFrame:
     """Records in view counted per buyer lane and calendar year, for the timeline at scale:
-    signatures (kind 'signed'), deliveries (kind 'delivery', by planned and basis) and deal
+    signatures (kind 'signed'), deliveries (kind 'delivery', by planned, schedule and basis) and deal
     events (kind 'event', by type), for the ``lanes`` buyers with the most deals and deliveries
     (``buyers_in_view`` buyers have any)."""
     sql = f"""
@@ -118,17 +118,19 @@ def timeline_years(conn, filters: Filters, lanes: int = 25) -> pd.DataFrame:
             UNION ALL SELECT d.buyer_iso3 FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE})
         GROUP BY buyer_iso3 ORDER BY n DESC, buyer_iso3 LIMIT $lanes),
     marks AS (
-        SELECT 'signed' AS kind, d.buyer_iso3, NULL::BOOLEAN AS planned, NULL AS basis, NULL AS type,
-               year(d.signed_date) AS year
+        SELECT 'signed' AS kind, d.buyer_iso3, NULL::BOOLEAN AS planned, NULL AS schedule, NULL AS basis,
+               NULL AS type, year(d.signed_date) AS year
         FROM {DEALS_FROM} WHERE {DEALS_WHERE} AND d.signed_date IS NOT NULL
-        UNION ALL SELECT 'delivery', d.buyer_iso3, coalesce(v.planned, false), v.basis, NULL, year(v.date)
-        FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE} AND v.date IS NOT NULL
-        UNION ALL SELECT 'event', d.buyer_iso3, NULL, NULL, e.type, year(e.date)
+        UNION ALL SELECT 'delivery', d.buyer_iso3, coalesce(v.planned, false), sch.schedule, v.basis, NULL,
+               year(v.date)
+        FROM {DELIVERIES_FROM} LEFT JOIN delivery_schedule sch ON sch.delivery_id = v.delivery_id
+        WHERE {DELIVERIES_WHERE} AND v.date IS NOT NULL
+        UNION ALL SELECT 'event', d.buyer_iso3, NULL, NULL, NULL, e.type, year(e.date)
         FROM {EVENTS_FROM} WHERE {EVENTS_WHERE} AND e.date IS NOT NULL AND d.deal_id IS NOT NULL)
-    SELECT m.kind, m.buyer_iso3, c.name AS buyer, m.planned, m.basis, m.type, m.year, count(*) AS n,
+    SELECT m.kind, m.buyer_iso3, c.name AS buyer, m.planned, m.schedule, m.basis, m.type, m.year, count(*) AS n,
            any_value(busiest.buyers_in_view) AS buyers_in_view
     FROM marks m JOIN busiest USING (buyer_iso3) JOIN countries c ON c.iso3 = m.buyer_iso3
-    GROUP BY ALL ORDER BY m.kind, m.buyer_iso3, m.planned, m.basis, m.type, m.year"""
+    GROUP BY ALL ORDER BY m.kind, m.buyer_iso3, m.planned, m.schedule, m.basis, m.type, m.year"""
     return run(conn, sql, filters, lanes=lanes)
 
 

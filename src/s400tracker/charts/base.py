@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-PALETTE = {"signed": "#0072B2", "delivery": "#009E73", "planned": "#56B4E9",
+PALETTE = {"signed": "#0072B2", "delivery": "#009E73", "planned": "#56B4E9", "overdue": "#E69F00",
            "reported_total": "#000000", "sanctions": "#D55E00", "programme_suspension": "#CC79A7",
            "test": "#E69F00", "event": "#999999", "key": "#555555", "balance": "#999999"}
 SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",

@@ -36,10 +36,18 @@ def _deal_marks(deals: pd.DataFrame, lanes: dict) -> pd.DataFrame:
                          "y": [lanes[i][0] for i in signed["buyer_iso3"]], "hover": hover})
 
 
+def _plan_words(row) -> str:
+    if not row.planned:
+        return ""
+    if getattr(row, "schedule", None) == "overdue":
+        return " (planned; the date has passed with no report of arrival)"
+    return " (planned)"
+
+
 def _delivery_marks(rows: pd.DataFrame, lanes: dict, offset: float = 0.0) -> pd.DataFrame:
     rows = rows[rows["buyer_iso3"].isin(list(lanes))]
     hover = [hover_text(f"{r.buyer}: {'total delivered as of' if r.basis == 'cumulative' else 'delivery'} "
-                        f"{precision_text(r.date, r.date_precision)}" + (" (planned)" if r.planned else ""),
+                        f"{precision_text(r.date, r.date_precision)}" + _plan_words(r),
                         _quantity(r), r.quantity_note, r.description, f"Confidence: {r.confidence}")
              for r in rows.itertuples()]
     return pd.DataFrame({"start": rows["date_start"], "precision": rows["date_precision"],
@@ -84,14 +92,19 @@ def _rule_trace(marks: pd.DataFrame, name: str, colour: str) -> go.Scatter:
 
 
 def _delivery_traces(deliveries: pd.DataFrame, lanes: dict) -> list[go.Scatter]:
-    """Actual batches, planned ones (hollow, dotted) and sources' totals (ticks below the lane)."""
+    """Actual batches, planned ones (hollow, dotted; those whose date has passed apart: a plan
+    is never silently left 'planned') and sources' totals (ticks below the lane)."""
     deliveries = deliveries.assign(planned=deliveries["planned"].fillna(False).astype(bool))
     planned = deliveries["planned"]
     totals = deliveries["basis"] == "cumulative"
+    overdue = (deliveries["schedule"] == "overdue") if "schedule" in deliveries else planned & False
     return [*mark_traces(_delivery_marks(deliveries[~planned & ~totals], lanes),
                          "Delivery (actual)", "circle", PALETTE["delivery"]),
-            *mark_traces(_delivery_marks(deliveries[planned & ~totals], lanes), "Delivery planned",
+            *mark_traces(_delivery_marks(deliveries[planned & ~overdue & ~totals], lanes), "Delivery planned",
                          "circle", PALETTE["planned"], hollow=True, dash="dot"),
+            *mark_traces(_delivery_marks(deliveries[planned & overdue & ~totals], lanes),
+                         "Planned, date passed (unconfirmed)", "circle-x", PALETTE["overdue"], hollow=True,
+                         dash="dot"),
             *mark_traces(_delivery_marks(deliveries[totals], lanes, 0.25),
                          "Reported total to date", "line-ns", PALETTE["reported_total"])]
 
