@@ -19,12 +19,15 @@ on a field (a date, a quantity, a value, a status), **every claim is kept** with
 one is marked **preferred** with the reason: an official statement by a party to the deal is
 preferred over media reports, several independent reports over one. The Explorer shows the
 competing claims beside the preferred value; *Sources and conflicts* lists them side by side.
-The research behind the data is a sheet of 150 sourced rows; each record cites the row it came from.
+The research behind the data is a sheet of 177 sourced rows, built in passes over the sources; each
+record cites the row it came from. The data is as current as its last pass: every page says
+"sources checked to" that date, and so does every download.
 """)
 
 st.header("Status and confidence")
 st.markdown("""
 **Deal status**: `interest` (a buyer said it wants the system), `negotiating` (talks reported),
+`approved` (the buyer's government approved the purchase, no contract yet: nothing is owed),
 `signed` (a contract or intergovernmental agreement), `delivering` (first deliveries made),
 `delivered` (complete), `cancelled` (abandoned or refused).
 
@@ -39,6 +42,19 @@ contested report). Unconfirmed deliveries do not make a country an operator.
 """)
 st.caption(f"Vocabularies: deal status {', '.join(DEAL_STATUS)}; operator status {', '.join(OPERATOR_STATUS)}; "
            f"confidence {', '.join(CONFIDENCE)}.")
+
+st.header("Each purchase counted once")
+st.markdown("""
+A deal's **relation** says how it stands to another: a `contract` is a purchase; a `framework` (an
+intergovernmental agreement) is carried out by the contracts under it; an `option` or an `amendment`
+changes a contract. Totals add each purchase once: never a framework whose contract is on record
+(India's 2016 agreement and its 2018 contract are one purchase), nor an option or amendment of a deal
+on record, and only contracted deals (signed, delivering, delivered). The overview's total names the
+deals it sums and lists them; the deals CSV says it per deal (`counted_in_totals`, `counting_reason`).
+
+A **planned** delivery whose date has passed with no report of its arrival is shown as *overdue*
+(date passed, unconfirmed), never left looking merely planned.
+""")
 
 st.header("Dates and their precision")
 st.markdown("""

@@ -7,7 +7,7 @@ from .base import (AGGREGATED, COARSE, apply_layout, colour_map, esc, hover_text
                    precision_text, scatter, year_start)
 
 CUMULATIVE_COLUMNS = ["series", "buyer_iso3", "buyer", "unit", "kind", "date_start", "date",
-                      "date_precision", "quantity", "cumulative", "quantity_note", "confidence"]
+                      "date_precision", "quantity", "cumulative", "quantity_note", "confidence", "schedule"]
 
 
 def cumulative_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +68,9 @@ def cumulative_figure(frame: pd.DataFrame) -> go.Figure:
             fig.add_trace(_step_trace(actual, series, colour, "solid"))
         planned = rows[rows["kind"] == "planned"]
         if not planned.empty:
-            fig.add_trace(_step_trace(pd.concat([actual.tail(1), planned]), f"{series} · planned",
+            # A plan whose date has passed is said to be one, never left looking merely planned.
+            late = " (some dates passed, unconfirmed)" if planned["schedule"].eq("overdue").any() else ""
+            fig.add_trace(_step_trace(pd.concat([actual.tail(1), planned]), f"{series} · planned{late}",
                                       colour, "dash"))
         totals = rows[rows["kind"] == "reported total"]
         if not totals.empty:
