@@ -2,8 +2,6 @@
 
 import io
 import json
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -12,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import cli_bytes
 from tests.live_server import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,10 +39,7 @@ def _headers(message) -> dict[str, str]:
 
 
 def cli_export(db: Path, table: str, query: str) -> bytes:
-    run = subprocess.run([sys.executable, "-m", "s400tracker", "export", "--table", table, "--query", query,
-                          "--out", "-", "--db", str(db)], cwd=ROOT, capture_output=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    return run.stdout
+    return cli_bytes("export", "--table", table, "--query", query, "--out", "-", "--db", str(db))
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -3,18 +3,15 @@ one parser, so that a link opens on the page exactly the rows the CLI exports fo
 
 import csv
 import io
-import subprocess
-import sys
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from s400tracker import filters as flt
 from s400tracker import queries
 from s400tracker.db import connect
 from s400tracker.filters import Choices, Filters, from_query, parse_query_string
+from tests.helpers import cli, fresh_app
 
 ROOT = Path(__file__).resolve().parents[1]
 CHOICES = Choices({"buyer": {"TUR": "Turkey", "IND": "India", "CHN": "China"}, "supplier": {"RUS": "Russia"}},
@@ -143,38 +140,25 @@ LINKS = [
 ]
 
 
-def _page_deals(real_db: Path, query: str) -> list[str]:
+def _page_deals(query: str) -> list[str]:
     """The deal ids the explorer shows for a link, opened as a fresh session would."""
-    import streamlit as st
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, values in parse_qs(query).items():
-        app.query_params[key] = values
-    app.run()
-    app.switch_page("pages/explorer_page.py").run()
-    assert not app.exception, [e.value for e in app.exception]
+    app = fresh_app(query, "explorer")
     frames = [frame.value for frame in app.dataframe if "deal_id" in frame.value.columns]
     return sorted(frames[0]["deal_id"]) if frames else []
 
 
-def _cli_deals(real_db: Path, query: str, tmp_path: Path) -> list[str]:
-    out = tmp_path / "deals.csv"
-    run = subprocess.run([sys.executable, "-m", "s400tracker", "export", "--table", "deals", "--query", query,
-                          "--out", str(out), "--db", str(real_db)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert run.returncode == 0, run.stderr
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
-    return sorted(row["deal_id"] for row in rows)
+def _cli_deals(real_db: Path, query: str) -> list[str]:
+    text = cli("export", "--table", "deals", "--query", query, "--out", "-", "--db", str(real_db))
+    return sorted(row["deal_id"] for row in csv.DictReader(io.StringIO(text, newline="")))
 
 
 @pytest.mark.parametrize("query", LINKS)
-def test_the_page_and_the_cli_select_the_same_rows_for_a_link(real_db, monkeypatch, tmp_path, query):
+def test_the_page_and_the_cli_select_the_same_rows_for_a_link(real_db, monkeypatch, query):
     monkeypatch.setenv("S400_DB", str(real_db))
     with connect(real_db) as conn:
         every = set(queries.deals(conn, Filters())["deal_id"])
-    page, cli = _page_deals(real_db, query), _cli_deals(real_db, query, tmp_path)
-    assert page == cli
-    assert set(cli) <= every
+    page, exported = _page_deals(query), _cli_deals(real_db, query)
+    assert page == exported
+    assert set(exported) <= every
     if query.startswith("years=2006&years=2027") or query.startswith("years=1990"):
-        assert set(cli) == every  # a full-span range keeps the undated deals
+        assert set(exported) == every  # a full-span range keeps the undated deals

@@ -9,29 +9,19 @@ The page's metrics and the CLI's summary (the same figures as the bundle's manif
 import csv
 import io
 import json
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from s400tracker.formats import format_money
+from tests.helpers import cli, fresh_app
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTED = {"signed", "delivering", "delivered"}
 EVIDENT = {"confirmed", "reported"}
 LINKS = ["", "buyer=IND", "buyer=TUR&buyer=CHN", "years=2016&years=2017", "years=2018&years=2027",
          "status=signed&status=delivering", "confidence=confirmed"]
-
-
-def cli(*args: str) -> str:
-    run = subprocess.run([sys.executable, "-m", "s400tracker", *args], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    return run.stdout
 
 
 def exported(db: Path, table: str, query: str) -> list[dict]:
@@ -73,15 +63,7 @@ def recompute(db: Path, query: str) -> dict:
 
 
 def page_metrics(query: str) -> dict[str, str]:
-    import streamlit as st
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, values in parse_qs(query).items():
-        app.query_params[key] = values
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return {metric.label: metric.value for metric in app.metric}
+    return {metric.label: metric.value for metric in fresh_app(query).metric}
 
 
 @pytest.mark.parametrize("query", LINKS)

@@ -105,6 +105,21 @@ def wait_until_healthy(replicas: list[Replica], timeout: float = STARTUP_SECONDS
         raise RuntimeError(f"replica {', '.join(r.name for r in waiting)} not healthy after {timeout:.0f} s")
 
 
+def _wait_for_listener(bind: str, port: int, balancer: subprocess.Popen, timeout: float = 10) -> None:
+    """Return once HAProxy accepts connections on its port (it binds after it has started), so
+    what the cluster prints is true when printed; RuntimeError if it exits or never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if balancer.poll() is not None:
+            raise RuntimeError(f"HAProxy exited with {balancer.returncode} while starting")
+        try:
+            with socket.create_connection(("127.0.0.1" if bind in ("0.0.0.0", "") else bind, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)  # a poll for the listening port, not a fixed wait
+    raise RuntimeError(f"HAProxy is not listening on port {port} after {timeout:.0f} s")
+
+
 def _check_config(haproxy: str, config: Path) -> None:
     """Raise RuntimeError with HAProxy's own words if it refuses the configuration."""
     checked = subprocess.run([haproxy, "-c", "-q", "-f", str(config)], capture_output=True, text=True)
@@ -162,6 +177,7 @@ def run(replicas: int, port: int, bind: str = "127.0.0.1") -> int:
             _check_config(haproxy, config)
             balancer = subprocess.Popen([haproxy, "-W", "-db", "-f", str(config)], start_new_session=True)
             processes.append(balancer)
+            _wait_for_listener(bind, port, balancer)
             for r in started:
                 print(f"replica {r.name}: {r.url} (pid {r.process.pid})", flush=True)
             print(f"haproxy: http://{bind}:{port} (pid {balancer.pid}, stats socket {stats})", flush=True)
