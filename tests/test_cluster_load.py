@@ -55,7 +55,7 @@ class ApiReader:
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self.results.append((time.monotonic(), await asyncio.to_thread(self._get)))
-            await asyncio.sleep(API_PAUSE)
+            await asyncio.sleep(API_PAUSE)  # a reader's pace, not a wait for anything
 
     def _get(self) -> bool:
         try:
@@ -67,18 +67,18 @@ class ApiReader:
 
 async def kill_and_watch(cluster: Cluster, name: str, pid: int, after: float) -> dict:
     """Kill replica ``name`` after ``after`` seconds; the seconds until HAProxy marks it down."""
-    await asyncio.sleep(after)
+    await asyncio.sleep(after)  # when in the run the replica dies: a schedule, not a wait
     killed = time.monotonic()
     os.kill(pid, signal.SIGKILL)
     while (await asyncio.to_thread(replica_states, cluster.stats_socket)).get(name, "").startswith("UP"):
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.1)  # a poll of HAProxy's view
     return {"killed_at": killed, "marked_down_s": time.monotonic() - killed}
 
 
 async def publish_import(cluster: Cluster, db: Path, alive, after: float) -> float:
     """Commit an import to the shared database after ``after`` seconds; the seconds until every
     replica still alive serves the new data version."""
-    await asyncio.sleep(after)
+    await asyncio.sleep(after)  # when in the run the import lands: a schedule, not a wait
     before = await served_versions(alive())
     started = time.monotonic()
     committed = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "s400tracker", "import", str(IMPORT),
@@ -86,7 +86,7 @@ async def publish_import(cluster: Cluster, db: Path, alive, after: float) -> flo
                                         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert committed.returncode == 0, committed.stderr
     while any(version == before[name] for name, version in (await served_versions(alive())).items()):
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.1)  # a poll of every replica's /healthz
     return time.monotonic() - started
 
 
