@@ -175,3 +175,9 @@ def test_with_the_admin_password_a_claim_is_committed_and_the_version_bumps(writ
                for success in app.success)
     with connect(writable_db) as conn:
         assert queries.imports(conn)["committed_by"].tolist() == ["Ana"]
+
+
+def test_each_record_table_gives_its_data_api_url_for_the_view(app_db):
+    app = open_app("explorer", buyer=["TUR"], years=["2017", "2021"])
+    captions = [c.value for c in app.caption if "/api/v1/" in c.value]
+    assert captions and "/api/v1/deals.csv?buyer=TUR&years=2017&years=2021" in captions[0]

@@ -108,7 +108,7 @@ def table(query: Query, filters: Filters, **screen) -> TableRows:
         shown = shown.drop(columns="total")
     else:  # deals, deliveries, payments and events are counted together
         total = record_counts(filters)[query.__name__]
-    return TableRows(shown, total, every_row(query, filters))
+    return TableRows(shown, total, every_row(query, filters), filters)
 
 
 def every_row(query: Query, filters: Filters) -> Callable[[], pd.DataFrame]:

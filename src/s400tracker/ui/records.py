@@ -3,11 +3,14 @@
 Which columns a table shows, in which order and how, is read from ``columns`` (their one home).
 """
 
+from dataclasses import replace
+from urllib.parse import urlsplit
+
 import pandas as pd
 import streamlit as st
 
 from .. import export
-from ..columns import LINK, MONEY, WIDE, Col, screen_columns
+from ..columns import EXPORTED, LINK, MONEY, WIDE, Col, screen_columns
 from ..text import safe_url
 from . import data
 from .layout import empty_state
@@ -31,11 +34,23 @@ def _config(column: Col):
 
 
 def record_table(table: str, rows: TableRows, key: str) -> pd.DataFrame:
-    """A table with its screen columns and its documented CSV; returns the selected rows."""
+    """A table with its screen columns and its documented CSV; returns the selected rows. A table
+    the data API serves says at which URL, for scripts that want this view's data again."""
     shown = screen_columns(table)
     config = {c.name: _config(c) for c in shown if _config(c) is not None}
-    return data_table(rows, key, lambda frame: export.table_csv(table, frame), f"{table}.csv",
-                      [c.name for c in shown], config)
+    selected = data_table(rows, key, lambda frame: export.table_csv(table, frame), f"{table}.csv",
+                          [c.name for c in shown], config)
+    if table in EXPORTED and rows.view is not None:
+        st.caption(f"The same CSV by URL, for scripts: `{api_url(table, rows.view)}`")
+    return selected
+
+
+def api_url(table: str, view) -> str:
+    """The data API's URL of a table for a view, on the server the page was served from."""
+    parts = urlsplit(st.context.url or "")
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    query = view.query_string()
+    return f"{origin}/api/v1/{table}.csv" + (f"?{query}" if query else "")
 
 
 def disputed_table(table: str, rows: TableRows, notes: dict[str, str], key: str) -> pd.DataFrame:
@@ -45,7 +60,7 @@ def disputed_table(table: str, rows: TableRows, notes: dict[str, str], key: str)
         empty_state(what)
         return rows.shown
     shown = rows.shown.assign(disputed=rows.shown[id_column].map(notes).fillna("") if notes else "")
-    return record_table(table, TableRows(shown, rows.total, rows.everything), key)
+    return record_table(table, replace(rows, shown=shown), key)
 
 
 def events_table(rows: TableRows, key: str) -> pd.DataFrame:
@@ -62,7 +77,7 @@ def sources_table(rows: TableRows, key: str) -> pd.DataFrame:
         empty_state("sources")
         return rows.shown
     shown = rows.shown.assign(link=rows.shown["url"].map(safe_url))
-    return record_table("sources", TableRows(shown, rows.total, rows.everything), key)
+    return record_table("sources", replace(rows, shown=shown), key)
 
 
 def selection_details(selected: pd.DataFrame, record_type: str, key: str, claims: pd.DataFrame) -> None:

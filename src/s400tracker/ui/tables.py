@@ -16,6 +16,7 @@ class TableRows:
     shown: pd.DataFrame
     total: int
     everything: Callable[[], pd.DataFrame]
+    view: object = None  # the Filters the rows are of, when a query gave them (for the table's API link)
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> "TableRows":
