@@ -53,7 +53,7 @@ FIRST_LINK = "/explorer?buyer=TUR"
 LINKS = [FIRST_LINK, "/explorer?buyer=IND&years=2018&years=2024", "/explorer?status=delivering",
          "/?confidence=confirmed", "/", "/map?buyer=TUR&buyer=IND", "/timeline?buyer=CHN",
          "/money?basis=constant", "/sources?buyer=IND", "/methodology"]
-FILTER_KEYS = ("f_buyers", "f_suppliers", "f_years", "f_statuses", "f_confidences", "f_origins", "f_basis")
+FILTER_KEYS = ("f_buyers", "f_suppliers", "f_systems", "f_years", "f_statuses", "f_confidences", "f_origins", "f_basis")
 SUBPROTOCOLS = ["streamlit", "PLACEHOLDER_AUTH_TOKEN"]  # the frontend's list when it has no XSRF token
 DOWNLOAD_SHARE = 0.3
 TIMEOUT = 60.0  # a run or download slower than this is an error, not a figure

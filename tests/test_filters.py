@@ -14,8 +14,8 @@ from s400tracker.filters import Choices, Filters, from_query, parse_query_string
 from tests.helpers import cli, fresh_app
 
 ROOT = Path(__file__).resolve().parents[1]
-CHOICES = Choices({"buyer": {"TUR": "Turkey", "IND": "India", "CHN": "China"}, "supplier": {"RUS": "Russia"}},
-                  (2006, 2027))
+CHOICES = Choices({"buyer": {"TUR": "Turkey", "IND": "India", "CHN": "China"}, "supplier": {"RUS": "Russia"},
+                   "system": {"s400": "S-400 Triumf"}}, (2006, 2027))
 
 
 def parse(query: str):
@@ -23,12 +23,13 @@ def parse(query: str):
 
 
 def test_a_full_link_round_trips():
-    query = ("buyer=TUR&buyer=IND&supplier=RUS&years=2017&years=2021&status=signed&confidence=confirmed"
-             "&origin=imported&basis=constant")
+    query = ("buyer=TUR&buyer=IND&supplier=RUS&system=s400&years=2017&years=2021&status=signed"
+             "&confidence=confirmed&origin=imported&basis=constant")
     filters, warnings = parse(query)
     assert warnings == []
-    assert filters == Filters(buyers=("TUR", "IND"), suppliers=("RUS",), years=(2017, 2021), statuses=("signed",),
-                              confidences=("confirmed",), basis="constant", origins=("imported",))
+    assert filters == Filters(buyers=("TUR", "IND"), suppliers=("RUS",), systems=("s400",), years=(2017, 2021),
+                              statuses=("signed",), confidences=("confirmed",), basis="constant",
+                              origins=("imported",))
     assert parse(filters.query_string())[0] == filters
 
 
@@ -50,6 +51,9 @@ def test_every_record_is_a_field_of_the_view_and_a_url_key():
     ("buyer=TUR&buyer=XXX", Filters(buyers=("TUR",)), "buyer 'XXX'"),
     # lower case codes are accepted, duplicates collapse
     ("buyer=tur&buyer=TUR", Filters(buyers=("TUR",)), None),
+    # a system by its id, in any case, kept as the data spells it
+    ("system=S400", Filters(systems=("s400",)), None),
+    ("system=s300", Filters(), "system 's300'"),
     # a single year is not a range
     ("years=2017", Filters(), "give two years"),
     # three years neither
@@ -104,7 +108,7 @@ def test_too_many_values_are_capped():
 
 def test_sql_parameters_are_plain_values():
     params = Filters(buyers=("TUR",), years=(2017, 2020)).sql_params()
-    assert params == {"buyers": ["TUR"], "suppliers": [], "year_from": 2017, "year_to": 2020,
+    assert params == {"buyers": ["TUR"], "suppliers": [], "systems": [], "year_from": 2017, "year_to": 2020,
                       "statuses": [], "confidences": [], "origins": []}
 
 
@@ -137,6 +141,8 @@ LINKS = [
     "status=signed&status=delivering&confidence=confirmed",
     "origin=curated&basis=constant",
     "years=2017",                                        # half a range
+    "system=s400&buyer=IND",                             # a system, as the next filters will be
+    "system=S-300",                                      # a system no deal has
 ]
 
 

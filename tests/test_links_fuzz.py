@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BUYERS = frozenset({"TUR", "IND", "CHN", "BLR", "DZA", "RUS"})
 SUPPLIERS = frozenset({"RUS"})
 DATA_SPAN = (2006, 2027)
-CHOICES = Choices({"buyer": {code: code for code in BUYERS}, "supplier": {code: code for code in SUPPLIERS}},
-                  DATA_SPAN)
+SYSTEMS = frozenset({"s400"})
+CHOICES = Choices({"buyer": {code: code for code in BUYERS}, "supplier": {code: code for code in SUPPLIERS},
+                   "system": {code: code for code in SYSTEMS}}, DATA_SPAN)
 FUZZ_EXAMPLES = os.environ.get("S400_FUZZ_EXAMPLES")  # `make fuzz`: 1000 links per page
 PURE_EXAMPLES = 5000 if not FUZZ_EXAMPLES else 50_000
 SQL_EXAMPLES = 25 if not FUZZ_EXAMPLES else 500
@@ -49,7 +50,8 @@ SQL_PAYLOADS = ["' OR 1=1 --", "TUR');DROP TABLE deals;--", "'; DELETE FROM sour
                 "\u062a\u0631\u0643\u064a\u0627", "\U0001f1f9\U0001f1f7", "<script>alert(1)</script>",
                 "=HYPERLINK(\"http://evil\")", "%00", "%27",
                 "\r\nSet-Cookie: x=1", "\t", "   ", ""]
-VALID_WORDS = sorted(BUYERS) + [" tur ", "ind", "Rus"] + list(DEAL_STATUS) + ["SIGNED", " delivered"] + \
+VALID_WORDS = sorted(BUYERS) + [" tur ", "ind", "Rus", "s400", "S400"] + list(DEAL_STATUS) + \
+    ["SIGNED", " delivered"] + \
     list(CONFIDENCE) + list(ORIGIN) + list(BASES) + ["Constant", "2017", "2021", "1990", "2100", " 2019 ",
                                                      "1989", "2101", "17", "2017.5", "\u0662\u0660\u0661\u0667"]
 
@@ -97,8 +99,9 @@ def ignored_parts(params: dict[str, list[str]], buyers=BUYERS, suppliers=SUPPLIE
     last, inside ``span`` (the data's years; a reversed or wider range is changed, and said so);
     at most MAX_VALUES values per parameter; one basis.
     """
-    known = {"buyer": {c.upper() for c in buyers}, "supplier": {c.upper() for c in suppliers},
-             "status": set(DEAL_STATUS), "confidence": set(CONFIDENCE), "origin": set(ORIGIN)}
+    codes = {"buyer": buyers, "supplier": suppliers, "system": SYSTEMS}  # matched without regard to case
+    known = {key: {c.casefold() for c in offered} for key, offered in codes.items()}
+    known |= {"status": set(DEAL_STATUS), "confidence": set(CONFIDENCE), "origin": set(ORIGIN)}
     parts = [(key, None) for key in params if key not in PARAMETERS]
     for key in PARAMETERS:
         given_values = [v for v in params.get(key, []) if v.strip()]
@@ -106,7 +109,7 @@ def ignored_parts(params: dict[str, list[str]], buyers=BUYERS, suppliers=SUPPLIE
             parts.append((key, None))
         given_values = given_values[:MAX_VALUES]
         if key in known:
-            fold = str.upper if key in ("buyer", "supplier") else str.lower
+            fold = str.casefold if key in codes else str.lower
             parts += [(key, v) for v in given_values if fold(v.strip()) not in known[key]]
         elif key == "years" and given_values:
             years = [_valid_year(v) for v in given_values]
@@ -127,7 +130,7 @@ def shown(text: str) -> str:
 def check_parsed(params: dict[str, list[str]], filters: Filters, warnings: list[str],
                  span: tuple[int, int] = DATA_SPAN) -> None:
     """Kept values are all valid; every ignored part is warned about, shortly; a clean link gets no warning."""
-    assert set(filters.buyers) <= BUYERS and set(filters.suppliers) <= SUPPLIERS
+    assert set(filters.buyers) <= BUYERS and set(filters.suppliers) <= SUPPLIERS and set(filters.systems) <= SYSTEMS
     assert set(filters.statuses) <= set(DEAL_STATUS) and set(filters.confidences) <= set(CONFIDENCE)
     assert set(filters.origins) <= set(ORIGIN) and filters.basis in BASES
     assert filters.years is None or span[0] <= filters.years[0] <= filters.years[1] <= span[1]

@@ -119,10 +119,11 @@ class Codes(Filter):
     options_sql: str = ""
 
     def parse(self, values, choices, warnings):
-        known, kept = choices.codes.get(self.key, {}), []
+        # Matched without regard to case (tur, TUR; S400, s400), kept as the data spells them.
+        known, kept = {code.casefold(): code for code in choices.codes.get(self.key, {})}, []
         for value in values:
-            code = value.strip().upper()
-            if code in known:
+            code = known.get(value.strip().casefold())
+            if code is not None:
                 kept.append(code)
             else:
                 warnings.append(ignored(f"Ignored {self.key} {_shown(value)}: no deal has that {self.key} "
@@ -248,6 +249,10 @@ SUPPLIER = Codes("supplier", "suppliers", "Supplier", "suppliers",
                  sql="list_contains($suppliers::VARCHAR[], d.supplier_iso3)",
                  loose_sql=_EVENT_COUNTRY.format("suppliers"), placeholder="All suppliers",
                  example="an ISO3 country code, e.g. RUS", options_sql=_COUNTRIES_AS.format("supplier"))
+SYSTEM = Codes("system", "systems", "System", "systems", sql="list_contains($systems::VARCHAR[], d.system_id)",
+                placeholder="All systems", example="a system id, e.g. s400",
+                options_sql="SELECT DISTINCT d.system_id AS code, s.name FROM deals d JOIN systems s USING (system_id) "
+                            "ORDER BY s.name, code")
 YEARS = YearRange("years", "years", "Years", "years", sql="{year} BETWEEN $year_from AND $year_to", scope="record")
 STATUS = Words("status", "statuses", "Deal status", "status", sql="list_contains($statuses::VARCHAR[], d.status)",
                placeholder="Any status", vocabulary=DEAL_STATUS)
@@ -261,7 +266,7 @@ ORIGIN_FILTER = Words("origin", "origins", "Origin", "origin", scope="record",
 BASIS = Choice("basis", "basis", "Money basis", "basis", default="nominal", options=("nominal", "constant", "original"),
                labels=("Nominal USD", "Constant USD", "Original currency"), pages=("money",))
 
-FILTERS: tuple[Filter, ...] = (BUYER, SUPPLIER, YEARS, STATUS, CONFIDENCE_FILTER, ORIGIN_FILTER, BASIS)
+FILTERS: tuple[Filter, ...] = (BUYER, SUPPLIER, SYSTEM, YEARS, STATUS, CONFIDENCE_FILTER, ORIGIN_FILTER, BASIS)
 PARAMETERS = tuple(f.key for f in FILTERS)
 BASES = BASIS.options
 DEFAULT_BASIS = BASIS.default
