@@ -173,6 +173,55 @@ def test_an_empty_is_estimate_cell_is_unknown_not_an_error(codes):
         parse_flag("Maybe", DATABASE)
 
 
+def test_orders_placed_before_1950_are_read(codes):
+    # SIPRI covers deliveries from 1950, of weapons some of which were ordered in the 1940s.
+    name = "alexarui__network-analysis__trade-register"
+    parsed = parse_sipri(excerpt(name), name, codes, TODAY)
+    signed = {line: d["signed_date"] for line, d in parsed.tables["deals"]}
+    assert (signed[33], signed[40]) == ("1946", "1946")
+    assert not [p for p in parsed.problems if p.line in (33, 40)]
+
+
+def test_a_piece_without_its_rest_is_malformed_not_rejoined():
+    # Line 63 is the first piece of a broken record; without line 64 it is a malformed row, and the
+    # full record after it is read as it is.
+    name = "ColasDroin__SIPRI_arms_transfers_analysis__trade-register"
+    lines = excerpt(name).splitlines(keepends=True)
+    del lines[63]  # line 64, the rest of the record
+    reading = read_export(b"".join(lines), name)
+    assert (63, "malformed row") in {(p.line, p.rule) for p in reading.log.problems}
+    assert 64 in {r.line for r in reading.records} and "63-64" not in rejoined(reading)
+
+
+def database_rows(*rows: str) -> bytes:
+    name = "lucacasu__Global-Arms-Trade__trade_2023"
+    header = excerpt(name).splitlines(keepends=True)[11]
+    return header + "".join(row + "\n" for row in rows).encode()
+
+
+def test_a_deal_whose_rows_disagree_is_located():
+    data = database_rows("59633,Russia,Turkiye,S-400 Triumf,SAM system,Air defence systems,2017,No,2,Yes,2019,No,"
+                         "New,65,65,130,Yes",
+                         "59633,Russia,Turkey,S-400 Triumf,SAM system,Air defence systems,2017,No,2,Yes,2020,No,"
+                         "New,65,65,130,Yes")
+    [problem] = read_export(data, "db.csv").log.problems
+    assert (problem.line, problem.column, problem.rule) == (3, "Recipient", "inconsistent deal")
+    assert "'Turkey' here but 'Turkiye' on line 2" in problem.message
+
+
+def test_database_layout_with_semicolons_glued_on_is_read(codes):
+    # A re-save that appended ';' to every line, header included (seen in the wild in this layout).
+    data = b"".join(line.rstrip(b"\n") + b";;;\n" for line in database_rows(
+        "59633,Russia,Turkiye,S-400 Triumf,SAM system,Air defence systems,2017,No,2,Yes,2019,No,New,65,65,130,Yes",
+        "x1,Russia,Turkiye,Tor-M1,SAM system,Air defence systems,2017,Maybe,2,Yes,2019,No,New,65,65,130,No",
+    ).splitlines(keepends=True))
+    parsed = parse_sipri(data, "db.csv", codes, TODAY)
+    assert [n.rule for n in parsed.notices] == ["glued semicolons"]
+    assert {(p.line, p.column, p.rule) for p in parsed.problems} == {
+        (3, "SIPRI AT Database ID", "not a number"), (3, "Order date is estimate", "not yes or no")}
+    assert "local production" in parsed.tables["deals"][0][1]["notes"]
+
+
 # --- RTF, re-saves and other files ------------------------------------------------------------
 
 def test_rtf_register_is_refused_with_how_to_export_a_csv():
@@ -285,3 +334,31 @@ def test_whole_export_is_blocked_only_by_party_names(codes, name, unmarked):
     names = {p.message.split("'")[1] for p in parsed.problems}
     assert {p.rule for p in parsed.problems} == {"unknown country"}
     assert {n for n in names if not is_party(n)} == unmarked
+
+
+# --- the plan: notices beside the problems ----------------------------------------------------
+
+def with_countries_for_parties(data: bytes) -> bytes:
+    """The excerpt with every party name replaced by a country, as item 2 of issue 12 will resolve them."""
+    lines = data.decode("latin-1").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        cells = line.rstrip("\r\n").split(",")  # SIPRI writes no quotes: a plain split is exact
+        if len(cells) > 2 and (is_party(cells[0]) or is_party(cells[1])):
+            cells[:2] = ["Chad" if is_party(c) else c for c in cells[:2]]
+            lines[i] = ",".join(cells) + line[len(line.rstrip("\r\n")):]
+    return "".join(lines).encode("latin-1")
+
+
+def test_plan_carries_the_rejoined_lines_and_cli_prints_them(real_db, tmp_path, capsys):
+    from s400tracker import cli
+    name = "ColasDroin__SIPRI_arms_transfers_analysis__trade-register"
+    data = with_countries_for_parties(excerpt(name))
+    plan = importing.plan_import(real_db, data, "colas.csv")
+    assert plan.problems == [] and plan.writes_anything
+    assert [(n.line, n.rule) for n in plan.notices] == [(63, "rejoined record"), (193, "rejoined record"),
+                                                         (222, "rejoined record"), (242, "rejoined record")]
+    payload = tmp_path / "colas.csv"
+    payload.write_bytes(data)
+    assert cli.run_import(payload, real_db, None, dry_run=True, by=None) == 0
+    out = capsys.readouterr().out
+    assert "note: colas.csv:63: column 'Comments': lines 63-64 are one record" in out and "dry run" in out
