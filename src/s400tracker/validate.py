@@ -20,40 +20,31 @@ from .schema import SOURCED_RECORD_TYPES, TABLES, TABLES_BY_NAME, Column, Table
 PAIRED_COLUMNS = (("quantity", "unit"), ("value_amount", "value_currency"), ("amount", "currency"))
 
 
-def _located(item: "Problem | Notice") -> str:
-    """'file:line: column 'C': message [rule]', the way problems and notices are printed."""
-    where = item.file + (f":{item.line}" if item.line else "")
-    column = f" column '{item.column}':" if item.column else ""
-    return f"{where}:{column} {item.message} [{item.rule}]"
+@dataclass(frozen=True)
+class _Located:
+    """Something said about a file, at a line and column where it has them, under a rule."""
+
+    file: str
+    line: int | None
+    column: str | None
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        column = f" column '{self.column}':" if self.column else ""
+        return f"{where}:{column} {self.message} [{self.rule}]"
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(_Located):
     """One thing wrong with the data, located precisely enough to fix."""
 
-    file: str
-    line: int | None
-    column: str | None
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return _located(self)
-
 
 @dataclass(frozen=True)
-class Notice:
+class Notice(_Located):
     """Something done to read a file that its user should know, located like a Problem but
     not one: the file is still imported (e.g. a record broken across two lines, rejoined)."""
-
-    file: str
-    line: int | None
-    column: str | None
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return _located(self)
 
 
 class Loc(NamedTuple):

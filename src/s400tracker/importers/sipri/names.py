@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .reader import LOST
 from .records import Cell, Log
-from .values import COUNTRY_ALIASES, fold
+from .values import COUNTRY_ALIASES, fold, resolve_country
 
 
 @dataclass
@@ -20,10 +20,6 @@ class Names:
 
     codes: dict[str, str]
     known: set[str]
-
-    def lookup(self, name: str) -> str | None:
-        """ISO3 for a folded name, or None."""
-        return self.codes.get(name) or COUNTRY_ALIASES.get(name)
 
     def with_lost_letters(self, name: str) -> set[str]:
         """The codes of every known name that a name with lost letters could be (one letter each)."""
@@ -41,8 +37,8 @@ def resolve_party(log: Log, names: Names, cell: Cell) -> str:
     if not cell.text:
         log.at(cell, "required", f"{cell.column} is empty")
         return ""
+    code = resolve_country(cell.text, names.codes)
     folded = fold(cell.text)
-    code = names.lookup(folded)
     if code is None and LOST in folded:
         code = _lost_letters(log, names, cell, folded)
         if code is None:

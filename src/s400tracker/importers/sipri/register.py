@@ -33,9 +33,7 @@ class Register:
     tiv: dict[str, str]
     uncertain: bool
     deal_key: str = ""  # SIPRI AT Database ID (database layout only)
-    category: str = ""
-    local_production: bool | None = None
-    sipri_estimate: str = ""  # SIPRI's TIV of one new unit (database layout only)
+    local_production: bool | None = None  # (database layout only)
 
 
 @dataclass
@@ -130,15 +128,16 @@ def _tiv(ctx: Context, record: Record) -> dict[str, str]:
 
 
 def _database_fields(ctx: Context, record: Record) -> dict:
-    """What only the database layout gives: its deal id, category, local production, estimate."""
+    """What only the database layout gives and the deal uses: its deal id and local production.
+
+    (The Record also keeps the armament category and SIPRI's estimate, for systems to use.)
+    """
     if record.deal_key is None:
         return {}
     if not record.deal_key.text.isdigit():
         ctx.log.at(record.deal_key, "not a number", f"'{record.deal_key.text}' is not a SIPRI deal id")
     return {"deal_key": record.deal_key.text if record.deal_key.text.isdigit() else "",
-            "category": record.category.text,
-            "local_production": _flag(ctx, record, record.local_production),
-            "sipri_estimate": _count(ctx, record.sipri_estimate, None, integer=False).text}
+            "local_production": _flag(ctx, record, record.local_production)}
 
 
 def parse_register(ctx: Context, record: Record) -> Register:
