@@ -34,16 +34,13 @@ from .values import fold, resolve_country, system_id_for
 
 @dataclass
 class ParsedImport:
-    """What one export parsed into: rows per table (with their line), problems, notices, the
-    source id, and how many CSV rows and deals the reader found."""
+    """What one export parsed into: rows per table (with their line), problems, the source id,
+    and notices (what the reader repaired to read it)."""
 
     tables: dict[str, list[tuple[int, dict[str, str]]]]
     problems: list[Problem]
     source_id: str
     notices: list[Notice] = field(default_factory=list)
-    layout: str | None = None
-    rows: int = 0
-    records: int = 0
 
 
 def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
@@ -57,8 +54,7 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
     source_id = source_id_for(data)
     reading = read_export(data, file_name)
     log, tables = reading.log, empty_tables()
-    parsed = ParsedImport(tables, log.problems, source_id, log.notices, reading.layout, reading.rows,
-                          len(reading.records))
+    parsed = ParsedImport(tables, log.problems, source_id, log.notices)
     if reading.layout is None:
         return parsed
     names = Names({fold(name): code for name, code in country_codes.items()}, set(country_codes.values()))

@@ -76,14 +76,13 @@ def _norm(cell: str) -> str:
 @dataclass(frozen=True)
 class Header:
     """The header row: its 1-based line, normalised cells, delimiter, whether it names every
-    marker column, its layout, and whether a re-save glued semicolons onto its last cell."""
+    marker column of its layout, and that layout."""
 
     line: int
     cells: list[str]
     delimiter: str
     complete: bool
     layout: str
-    glued: bool = False
 
 
 def _best_layout(cells: list[str]) -> tuple[int, str]:
@@ -103,14 +102,12 @@ def find_header(lines: list[str]) -> Header | None:
         for number, line in enumerate(lines, start=1):
             if delimiter not in line:
                 continue
-            raw = split_cells(line, delimiter)
-            cells = [_norm(c) for c in raw]
+            cells = [_norm(c) for c in split_cells(line, delimiter)]
             score, layout = _best_layout(cells)
-            glued = raw[-1].rstrip("\r\n").endswith(";")
             if score == len(MARKERS[layout]):
-                return Header(number, cells, delimiter, True, layout, glued)
+                return Header(number, cells, delimiter, True, layout)
             if delimiter == "," and score >= 2 and (partial is None or score > partial[0]):
-                partial = (score, Header(number, cells, delimiter, False, layout, glued))
+                partial = (score, Header(number, cells, delimiter, False, layout))
     return partial[1] if partial else None
 
 
