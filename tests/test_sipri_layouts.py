@@ -209,6 +209,13 @@ def test_a_deal_whose_rows_disagree_is_located():
     assert "'Turkey' here but 'Turkiye' on line 2" in problem.message
 
 
+def test_a_delivery_year_given_twice_for_a_deal_is_located():
+    row = "59633,Russia,Turkiye,S-400 Triumf,SAM system,Air defence systems,2017,No,2,Yes,2019,No,New,65,65,130,Yes"
+    [problem] = read_export(database_rows(row, row), "db.csv").log.problems
+    assert (problem.line, problem.column, problem.rule) == (3, "Delivery year", "inconsistent deal")
+    assert "delivery year 2019 on line 2 too" in problem.message
+
+
 def test_database_layout_with_semicolons_glued_on_is_read(codes):
     # A re-save that appended ';' to every line, header included (seen in the wild in this layout).
     data = b"".join(line.rstrip(b"\n") + b";;;\n" for line in database_rows(

@@ -40,6 +40,7 @@ def read_database(log: Log, rows: list[tuple[int, list[str]]], header: Header, a
             deals[key.text] = _record(row, delivery)
         else:
             _check_same(log, record, row)
+            _check_new_year(log, record, delivery)
             record.deliveries.append(delivery)
     return list(deals.values())
 
@@ -61,3 +62,11 @@ def _check_same(log: Log, record: Record, row: dict[str, Cell]) -> None:
             log.at(row[name], "inconsistent deal",
                    f"{DEAL_KEY} {record.deal_key.text} has '{row[name].text}' here but '{first.text}' "
                    f"on line {first.line}")
+
+
+def _check_new_year(log: Log, record: Record, delivery: Delivery) -> None:
+    """A deal has one row per delivery year: a year given twice would merge two rows' numbers."""
+    earlier = next((d.years for d in record.deliveries if d.years.text == delivery.years.text), None)
+    if earlier is not None:
+        log.at(delivery.years, "inconsistent deal",
+               f"{DEAL_KEY} {record.deal_key.text} has delivery year {earlier.text} on line {earlier.line} too")
