@@ -291,9 +291,10 @@ def test_a_file_in_no_layout_is_told_what_was_expected():
 
 
 # --- the whole exports, where ../shared is present --------------------------------------------
-# Reading times on this 2-core machine (read_export only, others' jobs running): file 1 about 1.1 s,
-# file 2 1.3 s, file 3 1.2 s, file 5 0.9 s, file 6 0.06 s, R1 0.4 s, R2 0.4 s. Speed is the
-# benchmark's to assert, not these tests'.
+# Reading times on this 2-core machine (read_export only, best of 5 with others' jobs running):
+# files 1, 2 and 3 about 1.1 s each, file 5 0.7 s, file 6 under 0.01 s, R1 0.14 s, R2 0.42 s. About
+# two thirds of that is CPython's cyclic GC walking the new cells (file 1 reads in 0.37 s with it
+# off). Speed is the benchmark's to assert, not these tests'.
 
 WHOLE = [
     # file, layout, CSV rows (after rejoining), records, recipients, lines rejoined
