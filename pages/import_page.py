@@ -17,7 +17,8 @@ db_path = config.database_path()
 file_tab, claim_tab, history_tab = st.tabs(["File", "Claim from an article", "History"])
 
 with file_tab:
-    uploaded = st.file_uploader("SIPRI trade register (CSV) or table CSVs (CSV or zip)", type=["csv", "zip"],
+    # RTF is accepted only to be refused with advice: SIPRI's older print-style register.
+    uploaded = st.file_uploader("SIPRI export (CSV) or table CSVs (CSV or zip)", type=["csv", "zip", "rtf"],
                                 key="import_file")
     chosen = st.radio("Format", ["detect", *importing.FORMATS], horizontal=True, key="import_format")
     if uploaded is not None:

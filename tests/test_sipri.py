@@ -291,7 +291,7 @@ def test_each_bad_row_is_reported_with_line_and_column(codes):
     assert problems(result) == {
         (5, "Recipient", "unknown country"),         # Narnia
         (6, "Supplier", "unknown country"),          # Atlantis
-        (7, "Year of order", "year out of range"),   # 1939 < 1950
+        (7, "Year of order", "year out of range"),   # 1899: orders from 1900 (SIPRI has 1940s orders)
         (8, "Year of order", "year out of range"),   # 2030 > import year + 1
         (9, "Year of order", "not a number"),        # "twenty"
         (10, "Number ordered", "not a number"),      # "four"

@@ -134,6 +134,12 @@ def run_build(data_dir: Path, db_path: Path | None) -> int:
     return 0
 
 
+def _print_notices(plan: importing.ImportPlan) -> None:
+    """What reading the file repaired (e.g. rejoined lines), one line each: said, not refused."""
+    for notice in plan.notices:
+        print(f"note: {notice}")
+
+
 def run_import(path: Path, db_path: Path | None, fmt: str | None, dry_run: bool, by: str | None) -> int:
     """Preview or commit an import; print what it does, or every problem and exit 1."""
     try:
@@ -145,10 +151,12 @@ def run_import(path: Path, db_path: Path | None, fmt: str | None, dry_run: bool,
         data = _read_limited(path)
         if dry_run:
             plan, result = importing.plan_import(target, data, path.name, fmt), None
+            _print_notices(plan)
             if plan.problems:
                 raise DataError(plan.problems)
         else:
             plan, result = importing.commit_import(target, data, path.name, by or getpass.getuser(), fmt)
+            _print_notices(plan)
     except (DataError, OSError) as error:
         return _refused(error, "import refused", "nothing was written")
     print(f"{path.name} ({plan.format}): {plan.summary()}")

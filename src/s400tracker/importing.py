@@ -18,7 +18,7 @@ from pathlib import Path
 from . import build, claims, store
 from .importers import claims_form, native
 from .schema import TABLES_BY_NAME
-from .validate import DataError, Loc, Problem, RawTable, parse_cell, validate
+from .validate import DataError, Loc, Notice, Problem, RawTable, parse_cell, validate
 
 DEFAULT_MAX_MB = 50
 FORMATS = ("sipri", "native")  # what --format accepts; the claim form is a third origin of imports
@@ -45,6 +45,7 @@ class ImportPlan:
     unchanged: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     already_imported: dict | None = None
+    notices: list[Notice] = field(default_factory=list)  # what reading the file repaired, e.g. rejoined lines
 
     def summary(self) -> str:
         """One line: 'adds 12 deals, 30 deliveries; changes 1 deal; 2 conflicting; 3 unchanged'."""
@@ -83,15 +84,17 @@ def _country_codes(stored: dict[str, RawTable]) -> dict[str, str]:
 
 
 def parse_file(data: bytes, file_name: str, fmt: str | None, stored: dict[str, RawTable],
-               today: dt.date) -> tuple[str, dict[str, RawTable], list[Problem]]:
-    """The file's rows per table in the curated format, and every problem found reading it."""
+               today: dt.date) -> tuple[str, dict[str, RawTable], list[Problem], list[Notice]]:
+    """The file's rows per table in the curated format, every problem found reading it, and
+    every notice (what was repaired to read it)."""
     if len(data) > max_bytes():
+        limit = f"the limit is {max_bytes() / 1048576:.0f} MB"
         return fmt or "native", {}, [Problem(file_name, None, None, "too large",
-                                             f"{len(data) / 1e6:.1f} MB; the limit is {max_bytes() / 1048576:.0f} MB")]
+                                             f"{len(data) / 1e6:.1f} MB; {limit}")], []
     if b"\x00" in data and fmt != "claim" and not data.startswith(b"PK\x03\x04"):  # a zip is binary
         return fmt or "native", {}, [Problem(file_name, None, None, "encoding",
                                              "contains NUL bytes: not a text file (UTF-16 or binary?); "
-                                             "save it as CSV in UTF-8 (tables) or as SIPRI exports it (Latin-1)")]
+                                             "save it as CSV in UTF-8 (tables) or as SIPRI exports it (Latin-1)")], []
     fmt = fmt or detect_format(data)
     if fmt == "sipri":
         from .importers.sipri import parse_sipri
@@ -99,17 +102,19 @@ def parse_file(data: bytes, file_name: str, fmt: str | None, stored: dict[str, R
         tables = {name: RawTable([c.name for c in TABLES_BY_NAME[name].columns],
                                  [(Loc(file_name, line), row) for line, row in rows])
                   for name, rows in parsed.tables.items()}
-        return fmt, tables, parsed.problems
+        return fmt, tables, parsed.problems, parsed.notices
     if fmt == "native":
         tables, problems = native.parse_native(data, file_name)
-        return fmt, tables, problems
+        return fmt, tables, problems, []
     if fmt == "claim":
         known_urls = {row["url"]: row["source_id"] for _, row in stored["sources"].rows if row["url"]}
         tables, problems = claims_form.parse_document(data, today.isoformat(), known_urls)
-        return fmt, tables, problems
+        return fmt, tables, problems, []
     return "native", {}, [Problem(file_name, None, None, "unknown format",
-                                  "neither a SIPRI trade-register export nor a table CSV of this project "
-                                  "(give --format sipri or --format native)")]
+                                  "neither a SIPRI Arms Transfers Database export (the trade register CSV, "
+                                  "whose header starts 'Recipient,Supplier,Year of order', or the database CSV, "
+                                  "whose header starts 'SIPRI AT Database ID,Supplier,Recipient') nor a table CSV "
+                                  "of this project (give --format sipri or --format native)")], []
 
 
 def _typed(table: str, row: dict) -> dict:
@@ -197,8 +202,8 @@ def _merged(stored: dict[str, RawTable], plan: ImportPlan, import_id: int | None
 def _plan(data: bytes, file_name: str, fmt: str | None, stored, log, today: dt.date,
           check_whole: bool = True) -> ImportPlan:
     file_hash = hashlib.sha256(data).hexdigest()
-    fmt, incoming, problems = parse_file(data, file_name, fmt, stored, today)
-    plan = ImportPlan(file_name, file_hash, fmt, problems=problems)
+    fmt, incoming, problems, notices = parse_file(data, file_name, fmt, stored, today)
+    plan = ImportPlan(file_name, file_hash, fmt, problems=problems, notices=notices)
     plan.already_imported = next((e for e in log if e["file_hash"] == file_hash), None)
     if problems:
         return plan

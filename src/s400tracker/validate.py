@@ -21,8 +21,8 @@ PAIRED_COLUMNS = (("quantity", "unit"), ("value_amount", "value_currency"), ("am
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the data, located precisely enough to fix."""
+class _Located:
+    """Something said about a file, at a line and column where it has them, under a rule."""
 
     file: str
     line: int | None
@@ -34,6 +34,17 @@ class Problem:
         where = self.file + (f":{self.line}" if self.line else "")
         column = f" column '{self.column}':" if self.column else ""
         return f"{where}:{column} {self.message} [{self.rule}]"
+
+
+@dataclass(frozen=True)
+class Problem(_Located):
+    """One thing wrong with the data, located precisely enough to fix."""
+
+
+@dataclass(frozen=True)
+class Notice(_Located):
+    """Something done to read a file that its user should know, located like a Problem but
+    not one: the file is still imported (e.g. a record broken across two lines, rejoined)."""
 
 
 class Loc(NamedTuple):

@@ -15,6 +15,11 @@ STAGED = "staged_claims"
 
 def show_plan(plan: importing.ImportPlan) -> bool:
     """Show what the import would do, or every problem; True when it can be committed."""
+    if plan.notices:
+        with st.expander(f"{len(plan.notices)} note(s) on reading {md_escape(plan.file_name)}"):
+            st.caption("What was repaired to read the file; none of these stops the import.")
+            st.dataframe(pd.DataFrame([{"line": n.line, "column": n.column, "rule": n.rule, "note": n.message}
+                                       for n in plan.notices]), hide_index=True, placeholder="—")
     if plan.problems:
         st.error(f"{md_escape(plan.file_name)} cannot be imported: {len(plan.problems)} problem(s). "
                  "Nothing was written.")

@@ -1,7 +1,9 @@
 """The export's layout: its text, its lines and cells, the header row and the columns it names.
 
-SIPRI writes Latin-1 text: some lines of notes, then the header row (see the package's
-docstring). Re-saved exports may be UTF-8 or use another delimiter; both are recognised here.
+SIPRI writes Latin-1 text: some lines of notes, then the header row of one of two CSV layouts
+(see ``columns``). Older exports are RTF, recognised here so that they can be refused with advice.
+Re-saved exports may be UTF-8, use another delimiter or carry semicolons glued onto each line;
+all are recognised here.
 """
 
 import csv
@@ -10,29 +12,19 @@ import re
 from dataclasses import dataclass
 
 from ...validate import Problem
+from .columns import CLASSIC, MARKERS, REQUIRED, UNCERTAIN_AFTER
 
-RECIPIENT, SUPPLIER, ORDER_YEAR = "Recipient", "Supplier", "Year of order"
-ORDERED, DESIGNATION, DESCRIPTION = "Number ordered", "Weapon designation", "Weapon description"
-DELIVERED, DELIVERY_YEARS, STATUS = "Number delivered", "Year(s) of delivery", "status"
-COMMENTS = "Comments"
-TIV_UNIT, TIV_ORDER = "SIPRI TIV per unit", "SIPRI TIV for total order"
-TIV_DELIVERED = "SIPRI TIV of delivered weapons"
-NAMED_COLUMNS = (RECIPIENT, SUPPLIER, ORDER_YEAR, ORDERED, DESIGNATION, DESCRIPTION,
-                 DELIVERED, DELIVERY_YEARS, STATUS, COMMENTS, TIV_UNIT, TIV_ORDER, TIV_DELIVERED)
-# The columns that identify the header row, whatever the notes above it say.
-HEADER_MARKERS = (RECIPIENT, SUPPLIER, ORDER_YEAR, DESIGNATION)
-# Columns followed by an unnamed column holding "?" when the value is uncertain.
-UNCERTAIN_AFTER = (ORDER_YEAR, ORDERED, DELIVERED)
 # Delimiters a re-saved export may have; named for the message.
 OTHER_DELIMITERS = {";": "';'", "\t": "tabs", "|": "'|'"}
 DETECT_LINES = 40
 
 
 def decode(data: bytes, file_name: str) -> tuple[str | None, list[Problem]]:
-    """Decode the export: Latin-1 as SIPRI writes it; NUL bytes or UTF-16 are problems.
+    """Decode the export: UTF-8 when it is valid UTF-8, else Latin-1 as SIPRI writes it.
 
-    Windows-1252 punctuation (bytes 0x80-0x9F, control codes in Latin-1) and a UTF-8
-    re-save are accepted, since neither can be mistaken for the other in real text.
+    Windows-1252 punctuation (bytes 0x80-0x9F, control codes in Latin-1) is accepted, since
+    neither it nor a UTF-8 re-save can be mistaken for the other in real text. NUL bytes or
+    UTF-16 are problems.
     """
     def problem(line, message):
         return None, [Problem(file_name, line, None, "encoding", message)]
@@ -58,6 +50,11 @@ def decode(data: bytes, file_name: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+def is_rtf(data: bytes) -> bool:
+    """True for an RTF document (SIPRI's older print-style trade register)."""
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:5] == b"{\\rtf"
+
+
 def physical_lines(text: str) -> list[str]:
     """Physical lines with their endings; only CR/LF end a line (not U+0085 and friends)."""
     return io.StringIO(text, newline="").readlines()
@@ -72,59 +69,70 @@ def split_cells(line: str, delimiter: str = ",") -> list[str]:
 
 
 def _norm(cell: str) -> str:
-    """A header cell compared loosely: no BOM, single spaces, any case."""
-    return " ".join(cell.replace("\ufeff", "").split()).casefold()
+    """A header cell compared loosely: no BOM, no glued semicolons, single spaces, any case."""
+    return " ".join(cell.replace("\ufeff", "").rstrip(";").split()).casefold()
 
 
 @dataclass(frozen=True)
 class Header:
-    """The header row: its 1-based line, normalised cells, delimiter, and whether complete."""
+    """The header row: its 1-based line, normalised cells, delimiter, whether it names every
+    marker column of its layout, and that layout."""
 
     line: int
     cells: list[str]
     delimiter: str
     complete: bool
+    layout: str
+
+
+def _best_layout(cells: list[str]) -> tuple[int, str]:
+    """How many marker columns of its best-matching layout a row names, and that layout."""
+    names = set(cells)
+    return max((len({m.casefold() for m in markers} & names), layout) for layout, markers in MARKERS.items())
 
 
 def find_header(lines: list[str]) -> Header | None:
-    """The first line naming all marker columns (commas first, then other delimiters).
+    """The first line naming all marker columns of a layout (commas first, then other delimiters).
 
     Failing that, the comma line naming the most markers (at least two), so the problem can
     say which columns are missing.
     """
-    markers = {m.casefold() for m in HEADER_MARKERS}
     partial = None
     for delimiter in (",", *OTHER_DELIMITERS):
         for number, line in enumerate(lines, start=1):
             if delimiter not in line:
                 continue
             cells = [_norm(c) for c in split_cells(line, delimiter)]
-            score = len(markers & set(cells))
-            if score == len(markers):
-                return Header(number, cells, delimiter, True)
+            score, layout = _best_layout(cells)
+            if score == len(MARKERS[layout]):
+                return Header(number, cells, delimiter, True, layout)
             if delimiter == "," and score >= 2 and (partial is None or score > partial[0]):
-                partial = (score, Header(number, cells, delimiter, False))
+                partial = (score, Header(number, cells, delimiter, False, layout))
     return partial[1] if partial else None
 
 
 def column_positions(header: Header) -> tuple[dict[str, int], list[str]]:
-    """Where each named column is (plus 'X ?' for each uncertainty column), and those missing."""
-    positions = {name: header.cells.index(name.casefold())
-                 for name in NAMED_COLUMNS if name.casefold() in header.cells}
-    for name in UNCERTAIN_AFTER:
+    """Where each named column of the layout is (plus 'X ?' for each classic uncertainty
+    column, read by position as they all share the name ' '), and the columns missing."""
+    wanted = REQUIRED[header.layout]
+    positions = {name: header.cells.index(name.casefold()) for name in wanted if name.casefold() in header.cells}
+    for name in UNCERTAIN_AFTER if header.layout == CLASSIC else ():
         after = positions.get(name, -2) + 1
         # Only an unnamed column right after is SIPRI's uncertainty mark.
         if 0 < after < len(header.cells) and header.cells[after] == "":
             positions[name + " ?"] = after
-    return positions, [n for n in NAMED_COLUMNS if n not in positions]
+    return positions, [n for n in wanted if n not in positions]
 
 
 def looks_like_sipri(data: bytes) -> bool:
-    """True when a SIPRI trade-register header row is within the first lines.
+    """True for an RTF document or when a SIPRI header row is within the first lines.
 
     Any delimiter counts, so a re-saved export still reaches parse_sipri and gets the
-    precise 'wrong delimiter' problem instead of being taken for some other format.
+    precise 'wrong delimiter' problem instead of being taken for some other format; an RTF
+    register reaches it to be refused with advice.
     """
+    if is_rtf(data):
+        return True
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
     else:

@@ -1,23 +1,20 @@
-"""The register's rows read and checked: each becomes a Register, each problem is recorded with
-its line and column.
-"""
+"""Each Record checked and interpreted into a Register; each problem is recorded at its cell."""
 
-import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ...validate import Problem
-from .layout import (COMMENTS, DELIVERED, DELIVERY_YEARS, DESCRIPTION, DESIGNATION, HEADER_MARKERS, ORDER_YEAR,
-                     ORDERED, OTHER_DELIMITERS, RECIPIENT, STATUS, SUPPLIER, TIV_DELIVERED, TIV_ORDER, TIV_UNIT,
-                     Header, column_positions)
-from .values import MARKS, Count, parse_number, parse_year, resolve_country
+from .names import Names, resolve_party
+from .records import Cell, Log, Record
+from .values import FIRST_ORDER_YEAR, MARKS, Count, parse_flag, parse_number, parse_year, total
 
 MAX_FIELD = 2000
 
 
 @dataclass
 class Register:
-    """One register row, parsed; fields that failed to parse are empty."""
+    """One deal, parsed; fields that failed to parse are empty. ``deliveries`` holds each group
+    of delivery years with the number delivered over them (one group in the trade register,
+    one per year in the database layout); ``delivered`` is their total."""
 
     line: int
     recipient: str
@@ -30,160 +27,134 @@ class Register:
     designation: str
     description: str
     delivered: Count
-    delivery_years: list[str]
+    deliveries: list[tuple[list[str], Count]]
     status: str
     comments: str
     tiv: dict[str, str]
     uncertain: bool
+    deal_key: str = ""  # SIPRI AT Database ID (database layout only)
+    local_production: bool | None = None  # (database layout only)
 
 
 @dataclass
 class Context:
-    """What every row needs: file name, country lookup and the last plausible year."""
+    """What every record needs: the file's log, the names it may use, the last plausible year."""
 
-    file_name: str
-    codes: dict[str, str]
-    known: set[str]
+    log: Log
+    names: Names
     last_year: int
-    problems: list[Problem] = field(default_factory=list)
-
-    def problem(self, line, column, rule, message) -> None:
-        """Record one problem in the import file."""
-        self.problems.append(Problem(self.file_name, line, column, rule, message))
 
 
-def header_problem(ctx: Context, header: Header | None) -> bool:
-    """Record why the header cannot be used (none, wrong delimiter, missing columns)."""
-    if header is None:
-        ctx.problem(None, None, "missing columns",
-                    "no header row with " + ", ".join(HEADER_MARKERS) + " found")
-        return True
-    if header.delimiter != ",":
-        ctx.problem(header.line, None, "wrong delimiter",
-                    f"the file is separated by {OTHER_DELIMITERS[header.delimiter]}, "
-                    "SIPRI exports use commas")
-        return True
-    missing = column_positions(header)[1]
-    if missing:
-        ctx.problem(header.line, None, "missing columns",
-                    "the header row lacks " + ", ".join(missing))
-        return True
-    return False
-
-
-def read_records(ctx: Context, lines: list[str], start: int):
-    """Yield (first line, cells) of each non-blank record after line ``start``.
-
-    Quoted cells may span lines; broken quoting is a problem and ends the reading.
-    """
-    reader = csv.reader(lines[start:], strict=True)
-    consumed = 0
+def _flag(ctx: Context, record: Record, cell: Cell) -> bool | None:
+    """A mark cell read as uncertain (True), not (False) or unknown (None)."""
     try:
-        for cells in reader:
-            first, consumed = start + consumed + 1, reader.line_num
-            if any(c.strip() for c in cells):
-                yield first, cells
-    except csv.Error as error:
-        ctx.problem(start + consumed + 1, None, "malformed CSV", str(error))
-
-
-def row_shape_ok(ctx: Context, line: int, cells: list[str], width: int, needed: int) -> bool:
-    """A row must reach every named column and put nothing beyond the header."""
-    if len(cells) < needed or any(c.strip() for c in cells[width:]):
-        ctx.problem(line, None, "malformed row",
-                    f"has {len(cells)} cells, the header has {width} (an unquoted comma?)")
-        return False
-    return True
-
-
-def _country(ctx: Context, line: int, column: str, name: str) -> str:
-    """ISO3 of a country cell, or '' after recording why it cannot be used."""
-    if not name:
-        ctx.problem(line, column, "required", f"{column} is empty")
-        return ""
-    code = resolve_country(name, ctx.codes)
-    if code is None:
-        ctx.problem(line, column, "unknown country", f"'{name}' is not a known country name")
-        return ""
-    if ctx.known and code not in ctx.known:
-        ctx.problem(line, column, "unknown country",
-                    f"'{name}' is {code}, which is not in the countries table")
-        return ""
-    return code
-
-
-def _count(ctx: Context, line: int, column: str, raw: str, mark: str, integer=True) -> Count:
-    """A number cell (with its uncertainty column's mark), or an empty count after a problem."""
-    try:
-        count = parse_number(raw, integer)
+        return parse_flag(cell.text, record.layout)
     except ValueError as error:
-        ctx.problem(line, column, "not a number", str(error))
-        return Count(raw.strip(), "", False, False)
-    return Count(count.raw, count.text, count.estimate, count.uncertain or "?" in mark)
+        ctx.log.at(cell, "not yes or no", str(error))
+        return None
 
 
-def _delivery_years(ctx: Context, line: int, raw: str) -> tuple[list[str], bool]:
-    """The delivery years ('2021; 2022'), each checked, without repeats; and any uncertain."""
-    years, uncertain = [], False
-    for part in (p for p in re.split(r"[;,]", raw) if p.strip()):
+def _count(ctx: Context, cell: Cell, uncertain: bool | None, integer=True) -> Count:
+    """A number cell (with its mark's reading), or an empty count after a problem."""
+    try:
+        count = parse_number(cell.text, integer)
+    except ValueError as error:
+        ctx.log.at(cell, "not a number", str(error))
+        return Count(cell.text, "", False, False)
+    return Count(count.raw, count.text, count.estimate, count.uncertain or bool(uncertain))
+
+
+def _years(ctx: Context, cell: Cell, uncertain: bool | None, seen: list[str]) -> tuple[list[str], bool]:
+    """The delivery years of one cell ('2021; 2022' or '2021;2022'), each checked and not in
+    ``seen`` (which they join); and whether any is uncertain."""
+    years, doubt = [], bool(uncertain)
+    for part in (p for p in re.split(r"[;,]", cell.text) if p.strip()):
         try:
-            year, doubt = parse_year(part, ctx.last_year)
+            year, marked = parse_year(part, ctx.last_year)
         except ValueError as error:
             rule, message = error.args
-            ctx.problem(line, DELIVERY_YEARS, rule, f"delivery year {message}")
+            ctx.log.at(cell, rule, f"delivery year {message}")
             continue
-        uncertain |= doubt
-        if year not in years:
+        doubt |= marked
+        if year not in seen:
+            seen.append(year)
             years.append(year)
-    return years, uncertain
+    return years, doubt
 
 
-def _check_lengths(ctx: Context, line: int, cells: list[str], at: dict[str, int]) -> None:
-    """Record each cell longer than MAX_FIELD, by its column's name where it has one."""
-    for index, value in enumerate(cells):
-        if len(value) > MAX_FIELD:
-            name = next((n for n, i in at.items() if i == index and not n.endswith(" ?")),
-                        f"column {index + 1}")
-            ctx.problem(line, name, "too long",
-                        f"is {len(value)} characters, the limit is {MAX_FIELD}")
+def _deliveries(ctx: Context, record: Record) -> tuple[list[tuple[list[str], Count]], Count, bool]:
+    """Each group of delivery years with its count, the total delivered, and whether any is uncertain."""
+    groups, seen, doubt = [], [], False
+    for delivery in record.deliveries:
+        years, years_doubt = _years(ctx, delivery.years, _flag(ctx, record, delivery.years_mark), seen)
+        count = _count(ctx, delivery.number, _flag(ctx, record, delivery.number_mark))
+        groups.append((years, count))
+        doubt |= years_doubt or count.uncertain
+    if len(groups) == 1:
+        return groups, groups[0][1], doubt
+    counts = [count for _, count in groups]
+    number = total([c.text for c in counts if c.text])
+    delivered = Count(number, number, any(c.estimate for c in counts), any(c.uncertain for c in counts))
+    return groups, delivered, doubt
 
 
-def _order_year(ctx: Context, line: int, raw: str, mark: str) -> tuple[str, bool]:
+def _check_lengths(ctx: Context, record: Record) -> None:
+    """Record each cell longer than MAX_FIELD."""
+    cells = [value for value in vars(record).values() if isinstance(value, Cell)]
+    for cell in cells + [cell for delivery in record.deliveries for cell in delivery]:
+        if len(cell.text) > MAX_FIELD:
+            ctx.log.at(cell, "too long", f"is {len(cell.text)} characters, the limit is {MAX_FIELD}")
+
+
+def _order_year(ctx: Context, cell: Cell, uncertain: bool | None) -> tuple[str, bool]:
     """The year of order ('' after a problem), and whether SIPRI marks it uncertain."""
-    if not raw:
-        ctx.problem(line, ORDER_YEAR, "required", f"{ORDER_YEAR} is empty")
-        return "", "?" in mark
+    if not cell.text:
+        ctx.log.at(cell, "required", f"{cell.column} is empty")
+        return "", bool(uncertain)
     try:
-        year, doubt = parse_year(raw, ctx.last_year)
+        year, doubt = parse_year(cell.text, ctx.last_year, FIRST_ORDER_YEAR)
     except ValueError as error:
-        ctx.problem(line, ORDER_YEAR, *error.args)
-        return "", "?" in mark
-    return year, doubt or "?" in mark
+        ctx.log.at(cell, *error.args)
+        return "", bool(uncertain)
+    return year, doubt or bool(uncertain)
 
 
-def parse_register(ctx: Context, line: int, cells: list[str], at: dict[str, int]) -> Register:
-    """Check and parse one register row; problems go to the context."""
-    def cell(name: str) -> str:
-        return cells[at[name]].strip() if name in at and at[name] < len(cells) else ""
+def _tiv(ctx: Context, record: Record) -> dict[str, str]:
+    """The TIVs per unit, of the order and delivered (summed over a deal's delivery rows)."""
+    delivered = [_count(ctx, d.tiv, None, integer=False).text for d in record.deliveries]
+    return {"tiv_per_unit": _count(ctx, record.tiv_unit, None, integer=False).text,
+            "tiv_total_order": _count(ctx, record.tiv_order, None, integer=False).text,
+            "tiv_delivered": total([t for t in delivered if t])}
 
-    _check_lengths(ctx, line, cells, at)
-    if not cell(DESIGNATION):
-        ctx.problem(line, DESIGNATION, "required", f"{DESIGNATION} is empty")
-    order_year, year_doubt = _order_year(ctx, line, cell(ORDER_YEAR), cell(ORDER_YEAR + " ?"))
-    ordered = _count(ctx, line, ORDERED, cell(ORDERED), cell(ORDERED + " ?"))
-    delivered = _count(ctx, line, DELIVERED, cell(DELIVERED), cell(DELIVERED + " ?"))
-    years, years_doubt = _delivery_years(ctx, line, cell(DELIVERY_YEARS))
-    tiv = {}
-    for name, key in ((TIV_UNIT, "tiv_per_unit"), (TIV_ORDER, "tiv_total_order"),
-                      (TIV_DELIVERED, "tiv_delivered")):
-        tiv[key] = _count(ctx, line, name, cell(name), "", integer=False).text
 
+def _database_fields(ctx: Context, record: Record) -> dict:
+    """What only the database layout gives and the deal uses: its deal id and local production.
+
+    (The Record also keeps the armament category and SIPRI's estimate, for systems to use.)
+    """
+    if record.deal_key is None:
+        return {}
+    if not record.deal_key.text.isdigit():
+        ctx.log.at(record.deal_key, "not a number", f"'{record.deal_key.text}' is not a SIPRI deal id")
+    return {"deal_key": record.deal_key.text if record.deal_key.text.isdigit() else "",
+            "local_production": _flag(ctx, record, record.local_production)}
+
+
+def parse_register(ctx: Context, record: Record) -> Register:
+    """Check and interpret one Record; problems go to the context's log."""
+    _check_lengths(ctx, record)
+    if not record.designation.text:
+        ctx.log.at(record.designation, "required", f"{record.designation.column} is empty")
+    order_year, year_doubt = _order_year(ctx, record.order_year, _flag(ctx, record, record.order_year_mark))
+    ordered = _count(ctx, record.ordered, _flag(ctx, record, record.ordered_mark))
+    groups, delivered, delivery_doubt = _deliveries(ctx, record)
     return Register(
-        line=line, recipient=cell(RECIPIENT), supplier=cell(SUPPLIER),
-        buyer=_country(ctx, line, RECIPIENT, cell(RECIPIENT)),
-        seller=_country(ctx, line, SUPPLIER, cell(SUPPLIER)),
-        order_year=order_year, order_year_key=MARKS.sub("", cell(ORDER_YEAR)).strip(),
-        ordered=ordered, designation=cell(DESIGNATION),
-        description=cell(DESCRIPTION), delivered=delivered, delivery_years=years,
-        status=cell(STATUS), comments=cell(COMMENTS), tiv=tiv,
-        uncertain=year_doubt or years_doubt or ordered.uncertain or delivered.uncertain)
+        line=record.line, recipient=record.recipient.text, supplier=record.supplier.text,
+        buyer=resolve_party(ctx.log, ctx.names, record.recipient),
+        seller=resolve_party(ctx.log, ctx.names, record.supplier),
+        order_year=order_year, order_year_key=MARKS.sub("", record.order_year.text).strip(),
+        ordered=ordered, designation=record.designation.text, description=record.description.text,
+        delivered=delivered, deliveries=groups, status=record.status.text, comments=record.comments.text,
+        tiv=_tiv(ctx, record), uncertain=year_doubt or ordered.uncertain or delivery_doubt,
+        **_database_fields(ctx, record))
+

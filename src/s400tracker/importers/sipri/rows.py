@@ -14,7 +14,9 @@ NOTE_LIMIT = 1000
 PUBLISHER = "SIPRI Arms Transfers Database"
 TIV_COLUMNS = ("deal_id", "tiv_per_unit", "tiv_total_order", "tiv_delivered", "source_id")
 TABLE_NAMES = ("sources", "systems", "deals", "deliveries", "citations", "tiv")
-_GENERATED = re.compile(r"information generated\s*:?\s*(.+)", re.IGNORECASE)
+# "Information generated: 25 November 2026" in older exports, "Data generated: 18 May 2026 2:29:20 PM" now.
+_GENERATED = re.compile(r"(?:information|data) generated\s*:?\s*(.+)", re.IGNORECASE)
+_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?$", re.IGNORECASE)
 _DATE_FORMATS = (("%d %B %Y", "day"), ("%d %b %Y", "day"), ("%B %d, %Y", "day"),
                  ("%B %d %Y", "day"), ("%Y-%m-%d", "day"), ("%d/%m/%Y", "day"),
                  ("%B %Y", "month"), ("%b %Y", "month"), ("%Y-%m", "month"), ("%Y", "year"))
@@ -22,7 +24,7 @@ _DATE_FORMATS = (("%d %B %Y", "day"), ("%d %b %Y", "day"), ("%B %d, %Y", "day"),
 
 def _iso_date(text: str) -> str:
     """A written date as partial ISO at its precision ('' when it cannot be read)."""
-    text = " ".join(text.strip().rstrip(".").split())
+    text = _TIME.sub("", " ".join(text.strip().rstrip(".").split()))
     for pattern, precision in _DATE_FORMATS:
         try:
             date = dt.datetime.strptime(text, pattern).date()
@@ -55,23 +57,26 @@ def _row(table: str, **values: str) -> dict[str, str]:
     return {c: values.get(c, "") for c in columns}
 
 
-def source_row(source_id: str, file_name: str, notes: list[str], imported_on: dt.date) -> dict:
-    """The sources row for the export itself."""
+def source_row(source_id: str, file_name: str, notes: list[str], imported_on: dt.date, layout: str) -> dict:
+    """The sources row for the export itself, titled by its layout ('trade register' or 'database')."""
     note = "; ".join(notes)
     if len(note) > NOTE_LIMIT:
         note = note[:NOTE_LIMIT - 3] + "..."
     return _row("sources", source_id=source_id, url="",
-                title=f"SIPRI trade register export {file_name}", publisher=PUBLISHER,
+                title=f"SIPRI {layout} export {file_name}", publisher=PUBLISHER,
                 published_date=_published_date(notes), accessed_date=imported_on.isoformat(),
                 note=note)
 
 
 def deal_id_for(reg: Register) -> str:
-    """A stable deal id from the natural key, so re-importing the same row gives the same id.
+    """A stable deal id: SIPRI's own deal id where the export has one (the database layout),
+    else one from the natural key, so re-importing the same row gives the same id.
 
     Countries enter as ISO3 (so 'Turkey' and 'Turkiye' agree across releases), the S-400
     under any of its designations as 's400', and the number ordered as SIPRI gives it.
     """
+    if reg.deal_key:
+        return f"sipri-at-{reg.deal_key}"
     key = "\x1f".join((reg.buyer or fold(reg.recipient), reg.seller or fold(reg.supplier),
                        reg.order_year_key, designation_key(reg.designation), reg.ordered.raw))
     return "sipri-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
@@ -111,7 +116,8 @@ def _deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
     """The deals row of a register row (SIPRI gives no money: value columns stay empty)."""
     what = f"{reg.designation} ({reg.description})" if reg.description else reg.designation
     # SIPRI's status column says new / second hand, not the deal's stage: keep it as a note.
-    notes = "; ".join(p for p in (reg.comments, reg.status and f"SIPRI status: {reg.status}") if p)
+    notes = "; ".join(p for p in (reg.comments, reg.status and f"SIPRI status: {reg.status}",
+                                  reg.local_production and "SIPRI: local production") if p)
     return _row("deals", deal_id=deal_id, buyer_iso3=reg.buyer, supplier_iso3=reg.seller,
                 system_id=system_id, status=_deal_status(reg), signed_date=reg.order_year,
                 quantity=reg.ordered.text, unit="system" if reg.ordered.text else "",
@@ -121,25 +127,25 @@ def _deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
 
 def _delivery_rows(reg: Register, deal_id: str) -> list[dict[str, str]]:
     """One delivery per delivery year; a number spread over several years is never split."""
-    count, years = reg.delivered, reg.delivery_years
-    single = len(years) == 1 and count.text != ""
-    if single:
-        quantity_note = _hedge(count)
-    elif count.text:
-        hedges = _hedge_words(count)
-        quantity_note = (f"{count.text} delivered over {'; '.join(years)}"
-                         + (f" ({hedges})" if hedges else ""))
-    else:
-        quantity_note = ""
     rows = []
-    for year in years:
-        rows.append(_row(
-            "deliveries", delivery_id=f"{deal_id}-{year}", deal_id=deal_id, date=year,
-            date_note="year only (SIPRI)", quantity=count.text if single else "",
-            unit="system" if single else "",
-            quantity_qualifier="estimate" if single and count.estimate else "",
-            quantity_note=quantity_note, basis="batch", planned="false",
-            confidence=_confidence(reg), description=""))
+    for years, count in reg.deliveries:
+        single = len(years) == 1 and count.text != ""
+        if single:
+            quantity_note = _hedge(count)
+        elif count.text:
+            hedges = _hedge_words(count)
+            quantity_note = (f"{count.text} delivered over {'; '.join(years)}"
+                             + (f" ({hedges})" if hedges else ""))
+        else:
+            quantity_note = ""
+        for year in years:
+            rows.append(_row(
+                "deliveries", delivery_id=f"{deal_id}-{year}", deal_id=deal_id, date=year,
+                date_note="year only (SIPRI)", quantity=count.text if single else "",
+                unit="system" if single else "",
+                quantity_qualifier="estimate" if single and count.estimate else "",
+                quantity_note=quantity_note, basis="batch", planned="false",
+                confidence=_confidence(reg), description=""))
     return rows
 
 

@@ -4,8 +4,14 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
+
+from .columns import CLASSIC
 
 FIRST_YEAR = 1950
+# SIPRI covers deliveries from 1950 on, but some of those weapons were ordered before (1940 in
+# the 2026 register): an order year is plausible from here.
+FIRST_ORDER_YEAR = 1900
 S400_SYSTEM_ID = "s400"
 # S-400 designations, compared without case, spaces or hyphens; SIPRI writes "S-400/SA-21".
 _S400_NAMES = frozenset({"s400", "s400triumf", "triumf", "sa21", "sa21growler"})
@@ -65,17 +71,38 @@ def parse_number(raw: str, integer: bool) -> Count:
     return Count(raw, core, "(" in raw or ")" in raw, "?" in raw)
 
 
-def parse_year(raw: str, last_year: int) -> tuple[str, bool]:
+def parse_year(raw: str, last_year: int, first_year: int = FIRST_YEAR) -> tuple[str, bool]:
     """A year with SIPRI's marks removed, and whether it was marked uncertain.
 
-    Raises ValueError(rule, message) when it is not a year from 1950 to ``last_year``.
+    Raises ValueError(rule, message) when it is not a year from ``first_year`` to ``last_year``.
     """
     core = MARKS.sub("", raw).strip()
     if not core.isdigit():
         raise ValueError("not a number", f"'{raw.strip()}' is not a year")
-    if not FIRST_YEAR <= int(core) <= last_year:
-        raise ValueError("year out of range", f"{core} is outside {FIRST_YEAR}..{last_year}")
+    if not first_year <= int(core) <= last_year:
+        raise ValueError("year out of range", f"{core} is outside {first_year}..{last_year}")
     return core, "?" in raw or "(" in raw
+
+
+def parse_flag(text: str, layout: str) -> bool | None:
+    """Whether SIPRI marks a value uncertain: '?' in the trade register's mark column, 'Yes' in
+    the database layout's "is estimate" column, where an empty cell is unknown (None).
+
+    Raises ValueError for a database-layout cell that is neither Yes, No nor empty.
+    """
+    if layout == CLASSIC:
+        return "?" in text
+    answer = {"yes": True, "no": False, "": None}.get(text.casefold())
+    if answer is None and text:
+        raise ValueError(f"'{text}' is neither Yes nor No")
+    return answer
+
+
+def total(numbers: list[str]) -> str:
+    """The sum of bare numbers as plain text ('' for none), exact: TIVs have decimals."""
+    if not numbers:
+        return ""
+    return format(sum(Decimal(n) for n in numbers).normalize(), "f")
 
 
 def fold(name: str) -> str:
