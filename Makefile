@@ -9,7 +9,7 @@ DATA := $(wildcard data/*.csv)
 BUILD_CODE := $(addprefix src/s400tracker/,schema.py db.py derive.py build.py validate.py dates.py)
 PORT ?= 8501
 # The slower tiers (markers set in tests/conftest.py); everything else is the unit tier.
-SLOW := browser or server or apptest or fuzz
+SLOW := browser or server or apptest or fuzz or shared
 
 .PHONY: run check test fuzz build clean loadtest cluster haproxy
 

@@ -17,7 +17,10 @@ BROWSER_TESTS = ROOT / "tests" / "browser"
 TIERS = {"test_app.py": "apptest", "test_links_fuzz.py": "fuzz", "test_load_protocol.py": "server",
          "test_synth.py::test_pages_run_on_it": "apptest", "test_headline.py": "apptest",
          "test_filters.py::test_the_page_and_the_cli_select_the_same_rows_for_a_link": "apptest",
-         "test_api.py": "server", "test_cluster.py": "server",
+         "test_api.py": "server", "test_cluster.py": "server", "test_cluster_load.py": "server",
+         "test_sipri_layouts.py::test_whole_export_counts_match_provenance": "shared",
+         "test_sipri_layouts.py::test_whole_rtf_register_is_refused": "shared",
+         "test_sipri_layouts.py::test_whole_export_is_blocked_only_by_party_names": "shared",
          "test_publish.py::test_a_running_server_serves_a_new_version_within_ten_seconds": "server"}
 
 
