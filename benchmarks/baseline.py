@@ -87,10 +87,17 @@ def _counts(all_: dict[str, pd.DataFrame], view: Filters) -> pd.DataFrame:
                           for name in ("deals", "deliveries", "payments", "events")}])
 
 
+def _counted(deals: pd.DataFrame) -> pd.DataFrame:
+    """The deals whose values totals add (each purchase once), as the app counts them."""
+    return deals[deals["counted_in_totals"].astype(bool)]
+
+
 def _pairs(deals: pd.DataFrame) -> pd.DataFrame:
+    deals = deals.assign(counted_value=deals["value_usd_nominal"].where(deals["counted_in_totals"].astype(bool)))
     grouped = deals.groupby(["supplier_iso3", "supplier", "buyer_iso3", "buyer", "status"], as_index=False)
-    return grouped.agg(deal_count=("deal_id", "size"), valued_deals=("value_usd_nominal", "count"),
-                       value_usd_nominal=("value_usd_nominal", "sum"), buyer_lat=("buyer_lat", "first"),
+    return grouped.agg(deal_count=("deal_id", "size"), counted_deals=("counted_in_totals", "sum"),
+                       valued_deals=("counted_value", "count"),
+                       value_usd_nominal=("counted_value", "sum"), buyer_lat=("buyer_lat", "first"),
                        buyer_lon=("buyer_lon", "first"), supplier_lat=("supplier_lat", "first"),
                        supplier_lon=("supplier_lon", "first"))
 
@@ -129,8 +136,8 @@ def _aggregate(all_: dict[str, pd.DataFrame], view: Filters, query: str) -> pd.D
         return _counts(all_, view)
     if query == "deal_pairs":
         return _pairs(_records(all_, view, "deals"))
-    if query in ("deal_years", "money_deals"):  # every deal row: what a naive app hands the charts
-        return _records(all_, view, "deals")
+    if query in ("deal_years", "money_deals"):  # every counted deal row: what a naive app hands the charts
+        return _counted(_records(all_, view, "deals"))
     if query == "money_payments":
         return _records(all_, view, "payments")
     if query == "timeline_years":

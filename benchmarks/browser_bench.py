@@ -40,7 +40,9 @@ DRAWN = """() => {
   const busy = '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-stale="true"]';
   if (document.querySelector(busy)) return false;
   if (!document.querySelector('[data-testid="stMainBlockContainer"] h1')) return false;
-  const visible = sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null);
+  // What a reader sees: laid out, and not in a closed expander (whose tables are never drawn).
+  const visible = sel => [...document.querySelectorAll(sel)].filter(
+      e => e.offsetParent !== null && e.closest('details:not([open])') === null);
   return visible('[data-testid="stPlotlyChart"]').every(e => e.querySelector('.main-svg'))
       && visible('[data-testid="stDeckGlJsonChart"]').every(e => e.querySelector('canvas'))
       && visible('[data-testid="stDataFrame"]').every(e => e.querySelector('canvas'));

@@ -168,3 +168,16 @@ def test_figures_built_without_validation_are_what_validation_would_make(conn):
     for figure in figures:
         built = figure.to_dict()
         assert go.Figure(built).to_dict() == built
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_benchmarks_naive_baseline_adds_up_to_the_same_headline(conn, view):
+    """benchmarks/baseline.py (every row in pandas) must show what the app shows, or the
+    benchmark would compare a wrong page with a right one."""
+    from benchmarks import baseline
+    from s400tracker import summaries
+    naive = baseline._pairs(queries.deals(conn, view))
+    status, units = aggregates.country_status(conn, view), aggregates.delivered_units(conn, view)
+    app = summaries.headline(aggregates.deal_pairs(conn, view), units, status)
+    assert summaries.headline(naive, units, status)["contract_value_usd"] == pytest.approx(app["contract_value_usd"])
+    assert summaries.headline(naive, units, status)["deals_without_value"] == app["deals_without_value"]
