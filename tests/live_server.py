@@ -71,7 +71,7 @@ def wait_until_healthy(url: str, server: subprocess.Popen, output: list[str] | N
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.3)  # a poll of the health route until it answers, not a fixed wait
     raise RuntimeError(f"server at {url} not healthy after {timeout}s")
 
 

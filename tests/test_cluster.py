@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from s400tracker.server.cluster import find_haproxy
+
 from benchmarks import loadgen
 from tests.live_server import Cluster, health, run_async, until
 
 ROOT = Path(__file__).resolve().parents[1]
-HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+HAPROXY = find_haproxy()
 pytestmark = pytest.mark.skipif(HAPROXY is None and not os.environ.get("CI"),
                                 reason="haproxy is not installed (apt-get install haproxy)")
 

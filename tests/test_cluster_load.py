@@ -29,12 +29,12 @@ from pathlib import Path
 import pytest
 
 from benchmarks import loadgen
-from s400tracker.server.cluster import replica_states
+from s400tracker.server.cluster import find_haproxy, replica_states
 
 from .live_server import Cluster, health, rss_mb, run_async, write_figures
 
 ROOT = Path(__file__).resolve().parents[1]
-HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+HAPROXY = find_haproxy()
 pytestmark = pytest.mark.skipif(HAPROXY is None and not os.environ.get("CI"),
                                 reason="haproxy is not installed (apt-get install haproxy)")
 SESSIONS = int(os.environ.get("S400_CLUSTER_SESSIONS", "4"))

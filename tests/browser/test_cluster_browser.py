@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from s400tracker.server.cluster import find_haproxy
+
 from s400tracker.bundle import table_bytes
 from s400tracker.db import connect
 from s400tracker.filters import Filters
@@ -16,7 +18,7 @@ from tests.live_server import Cluster
 
 from .conftest import wait_for_app
 
-HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+HAPROXY = find_haproxy()
 
 
 @pytest.fixture(scope="module")

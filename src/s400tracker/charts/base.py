@@ -10,6 +10,8 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..dates import period_ends
+
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = {"signed": "#0072B2", "delivery": "#009E73", "planned": "#56B4E9", "overdue": "#E69F00",
            "reported_total": "#000000", "sanctions": "#D55E00", "programme_suspension": "#CC79A7",
@@ -17,7 +19,6 @@ PALETTE = {"signed": "#0072B2", "delivery": "#009E73", "planned": "#56B4E9", "ov
 SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
                   "#F0E442"]
 COARSE = ("month", "year")
-PERIOD_END = {"month": pd.offsets.MonthEnd(0), "year": pd.offsets.YearEnd(0)}  # rolls forward
 AGGREGATED = "mixed (aggregated)"
 
 
@@ -61,11 +62,6 @@ def apply_layout(fig: go.Figure, x_title: str, y_title: str, height: int = 420, 
     return fig
 
 
-def period_end(start: pd.Timestamp, precision) -> pd.Timestamp:
-    """Last day of the period a partial date names (the day itself at day precision)."""
-    return start + PERIOD_END[precision] if precision in PERIOD_END else start
-
-
 def precision_text(date_text, precision) -> str:
     """A date as written, saying so when only its month or year is known."""
     return f"{date_text} ({precision} only)" if precision in COARSE else str(date_text)
@@ -96,7 +92,7 @@ def mark_traces(marks: pd.DataFrame, name: str, symbol: str, colour: str,
     if marks.empty:
         return []
     coarse = list(marks["precision"].isin(COARSE))
-    ends = [period_end(s, p) for s, p in zip(marks["start"], marks["precision"])]
+    ends = list(period_ends(marks["start"], marks["precision"]))
     spans = [(s, e, y) for s, e, y, c in zip(marks["start"], ends, marks["y"], coarse) if c]
     traces = [legend_entry(name, f"{symbol}-open" if hollow else symbol, colour)]
     if spans:

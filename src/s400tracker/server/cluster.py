@@ -41,6 +41,11 @@ class Replica:
         return f"http://127.0.0.1:{self.port}"
 
 
+def find_haproxy() -> str | None:
+    """HAProxy's executable: on the PATH, or where Debian puts it (/usr/sbin, off a user's PATH)."""
+    return shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+
+
 def free_ports(count: int) -> list[int]:
     """``count`` distinct TCP ports on loopback that nothing listens on now."""
     sockets = [socket.socket() for _ in range(count)]
@@ -156,7 +161,7 @@ def _watch(replicas: list[Replica], balancer: subprocess.Popen, stopping: dict) 
 def run(replicas: int, port: int, bind: str = "127.0.0.1") -> int:
     """Start ``replicas`` servers and HAProxy on ``port``; print where they are; run until a
     signal or until a process exits; stop everything. Returns the exit code."""
-    haproxy = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
+    haproxy = find_haproxy()
     if haproxy is None:
         print("cluster: HAProxy is not installed (on Debian: apt-get install haproxy, or `make cluster`)",
               file=sys.stderr)
