@@ -155,8 +155,8 @@ def test_aggregated_timeline_frames_draw(conn):
 
 
 def test_figures_built_without_validation_are_what_validation_would_make(conn):
-    """charts builds scatter traces unvalidated for speed: rebuilding each figure through plotly's
-    validation must change nothing (no misspelt or wrongly shaped property slips through)."""
+    """charts builds every figure unvalidated for speed: rebuilding each through plotly's validation
+    must change nothing (no misspelt or wrongly shaped property slips through)."""
     import plotly.graph_objects as go
     view = Filters()
     counts = {name: int(n) for name, n in queries.record_counts(conn, view).iloc[0].items()}
@@ -164,7 +164,11 @@ def test_figures_built_without_validation_are_what_validation_would_make(conn):
     figures = [charts.timeline_figure(*charts.timeline_from_years(aggregates.timeline_years(conn, view), counts)[:3]),
                charts.timeline_figure(queries.deals(conn, view), deliveries, queries.events(conn, view)),
                charts.cumulative_figure(charts.cumulative_deliveries(deliveries)),
-               charts.cumulative_figure(charts.cumulative_from_years(aggregates.cumulative_years(conn, view))[0])]
+               charts.cumulative_figure(charts.cumulative_from_years(aggregates.cumulative_years(conn, view))[0]),
+               charts.sankey_figure(charts.money_flows(aggregates.money_deals(conn, view),
+                                                       aggregates.money_payments(conn, view), "nominal"), "US$")]
+    figures += [charts.value_by_year_figure(charts.value_by_year(aggregates.deal_years(conn, view), basis), basis, 2024)
+                for basis in ("nominal", "original")]
     for figure in figures:
         built = figure.to_dict()
         assert go.Figure(built).to_dict() == built
@@ -181,3 +185,4 @@ def test_the_benchmarks_naive_baseline_adds_up_to_the_same_headline(conn, view):
     app = summaries.headline(aggregates.deal_pairs(conn, view), units, status)
     assert summaries.headline(naive, units, status)["contract_value_usd"] == pytest.approx(app["contract_value_usd"])
     assert summaries.headline(naive, units, status)["deals_without_value"] == app["deals_without_value"]
+
