@@ -164,8 +164,10 @@ def cached(_query, name: str, filters: Filters, key: str, **options) -> pd.DataF
     if query not in FULL:
         return APP_CACHED(_query, name, filters, key, **options)
     rows = _filtered(all_, filters, query)
-    if query in ("sources", "conversions"):
+    if query in ("sources", "conversions", "deals", "deliveries", "payments", "events"):
         rows = rows.assign(total=len(rows))
+    if query == "claims" and options.get("record_type"):
+        rows = rows[rows["record_type"] == options["record_type"]]
     return rows if options.get("limit") is None else rows.head(options["limit"])
 
 

@@ -186,3 +186,27 @@ def test_the_benchmarks_naive_baseline_adds_up_to_the_same_headline(conn, view):
     assert summaries.headline(naive, units, status)["contract_value_usd"] == pytest.approx(app["contract_value_usd"])
     assert summaries.headline(naive, units, status)["deals_without_value"] == app["deals_without_value"]
 
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_claims_of_one_kind_are_that_kinds_share_of_every_claim(conn, view):
+    every = queries.claims(conn, view)
+    for kind in ("deal", "delivery", "payment", "event"):
+        expected = every[every["record_type"] == kind].reset_index(drop=True)
+        assert plain(queries.claims(conn, view, record_type=kind)) == plain(expected), kind
+
+
+def test_money_figures_are_only_of_the_kinds_the_conversions_query_reads(conn):
+    """queries.conversions reads only deals and payments in view (derive.MONEY_RECORD_TYPES):
+    a conversion of any other kind of record would silently drop out of the money page."""
+    from s400tracker.derive import MONEY_RECORD_TYPES
+    kinds = db.query(conn, "SELECT DISTINCT record_type FROM conversions")["record_type"]
+    assert set(kinds) <= set(MONEY_RECORD_TYPES) and len(kinds) > 0
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_table_counts_itself_with_its_first_rows(conn, view):
+    """The tables' ``total`` (what the page says there is in all) is the record count."""
+    counts = queries.record_counts(conn, view).iloc[0]
+    for table in ("deals", "deliveries", "payments", "events"):
+        first = getattr(queries, table)(conn, view, limit=3)
+        assert first.empty or (first["total"] == counts[table]).all(), table

@@ -16,6 +16,7 @@ import pandas as pd
 from . import db
 from .columns import CONVERSIONS, DEALS, DELIVERIES, EVENTS, PAYMENTS, SOURCES, select_list
 from .dates import deal_year_sql, partial_date_sql
+from .derive import MONEY_RECORD_TYPES
 from .filters import FILTERS, Choices, Codes, Filters, parse_query_string, where
 from .schema import TABLES
 
@@ -34,11 +35,22 @@ EVENTS_WHERE = where("e", "year(e.date)", event=True)
 # A deal whose value totals add: contracted, and not a framework, option or amendment already
 # counted through another deal (the rule is derive.deal_counting's; the build stores its verdict).
 IS_COUNTED = "d.deal_id IN (SELECT deal_id FROM deal_counting WHERE counted)"
-RECORDS_IN_VIEW = f"""
-    SELECT 'deal' AS record_type, d.deal_id AS record_id FROM {DEALS_FROM} WHERE {DEALS_WHERE}
-    UNION ALL SELECT 'delivery', v.delivery_id FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE}
-    UNION ALL SELECT 'payment', p.payment_id FROM {PAYMENTS_FROM} WHERE {PAYMENTS_WHERE}
-    UNION ALL SELECT 'event', e.event_id FROM {EVENTS_FROM} WHERE {EVENTS_WHERE}"""
+# Each kind's records in view as (record_type, record_id), the key citations and conversions use.
+_RECORDS = {
+    "deal": f"SELECT 'deal' AS record_type, d.deal_id AS record_id FROM {DEALS_FROM} WHERE {DEALS_WHERE}",
+    "delivery": f"SELECT 'delivery' AS record_type, v.delivery_id AS record_id FROM {DELIVERIES_FROM} "
+                f"WHERE {DELIVERIES_WHERE}",
+    "payment": f"SELECT 'payment' AS record_type, p.payment_id AS record_id FROM {PAYMENTS_FROM} "
+               f"WHERE {PAYMENTS_WHERE}",
+    "event": f"SELECT 'event' AS record_type, e.event_id AS record_id FROM {EVENTS_FROM} WHERE {EVENTS_WHERE}",
+}
+
+
+def records_in_view(kinds=tuple(_RECORDS)) -> str:
+    """SQL of the records in view of the given kinds (default every kind): a query that names
+    only the kinds it can match plans and scans only those (a million deliveries when it needs
+    none of them)."""
+    return "\n    UNION ALL ".join(_RECORDS[kind] for kind in kinds)
 
 
 def _sources_of_page(record_type: str, id_column: str) -> str:
@@ -59,15 +71,16 @@ def run(conn, sql: str, filters: Filters, **extra) -> pd.DataFrame:
 
 def deals(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Deals under the filters with names, preferred values, USD conversions and source URLs,
-    by buyer and date: the first ``limit`` of them, or all when ``limit`` is None."""
+    by buyer and date: the first ``limit`` of them, or all when ``limit`` is None. ``total`` is
+    how many there are in all (as in every table query: the count comes with the rows)."""
     sql = f"""
     WITH page AS (
-        SELECT d.*, b.name AS buyer
+        SELECT d.*, b.name AS buyer, count(*) OVER () AS total
         FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 WHERE {DEALS_WHERE}
         ORDER BY b.name, coalesce(d.signed_date, d.announced_date) NULLS LAST, d.deal_id LIMIT $limit),
     {_sources_of_page('deal', 'deal_id')},
     usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'deal value')
-    SELECT {select_list(DEALS)}
+    SELECT {select_list(DEALS)}, d.total
     FROM page d
     JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN countries s ON s.iso3 = d.supplier_iso3
     JOIN systems sy USING (system_id)
@@ -84,10 +97,10 @@ def deliveries(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame
     """Delivery batches (actual and planned) of the filtered deals, by date: the first ``limit``."""
     sql = f"""
     WITH page AS (
-        SELECT v.*, d.buyer_iso3 FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE}
+        SELECT v.*, d.buyer_iso3, count(*) OVER () AS total FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE}
         ORDER BY v.date, v.delivery_id LIMIT $limit),
     {_sources_of_page('delivery', 'delivery_id')}
-    SELECT {select_list(DELIVERIES)}
+    SELECT {select_list(DELIVERIES)}, v.total
     FROM page v JOIN countries b ON b.iso3 = v.buyer_iso3
     LEFT JOIN src ON src.record_id = v.delivery_id
     LEFT JOIN delivery_schedule sch ON sch.delivery_id = v.delivery_id
@@ -99,11 +112,11 @@ def payments(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Payments on the filtered deals with their USD conversions, by date: the first ``limit``."""
     sql = f"""
     WITH page AS (
-        SELECT p.*, d.buyer_iso3 FROM {PAYMENTS_FROM} WHERE {PAYMENTS_WHERE}
+        SELECT p.*, d.buyer_iso3, count(*) OVER () AS total FROM {PAYMENTS_FROM} WHERE {PAYMENTS_WHERE}
         ORDER BY p.date, p.payment_id LIMIT $limit),
     {_sources_of_page('payment', 'payment_id')},
     usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'payment')
-    SELECT {select_list(PAYMENTS)}
+    SELECT {select_list(PAYMENTS)}, p.total
     FROM page p JOIN countries b ON b.iso3 = p.buyer_iso3
     LEFT JOIN organizations payer ON payer.org_id = p.payer_org_id
     LEFT JOIN organizations payee ON payee.org_id = p.payee_org_id
@@ -117,12 +130,12 @@ def events(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Events under the filters with their countries and sources, newest first: the first ``limit``."""
     sql = f"""
     WITH page AS (
-        SELECT e.*, d.buyer_iso3 FROM {EVENTS_FROM} WHERE {EVENTS_WHERE}
+        SELECT e.*, d.buyer_iso3, count(*) OVER () AS total FROM {EVENTS_FROM} WHERE {EVENTS_WHERE}
         ORDER BY e.date DESC, e.event_id LIMIT $limit),
     {_sources_of_page('event', 'event_id')},
     codes AS (SELECT event_id, list(iso3 ORDER BY iso3) AS codes FROM event_countries
               WHERE event_id IN (SELECT event_id FROM page) GROUP BY event_id)
-    SELECT {select_list(EVENTS)}
+    SELECT {select_list(EVENTS)}, e.total
     FROM page e LEFT JOIN src ON src.record_id = e.event_id LEFT JOIN codes USING (event_id)
     ORDER BY e.date DESC, e.event_id"""
     return run(conn, sql, filters, limit=limit)
@@ -148,7 +161,7 @@ def sources(conn, filters: Filters, limit: int | None = None, supports_shown: in
     sql = f"""
     WITH cited AS (
         SELECT DISTINCT c.source_id, c.record_type, c.record_id
-        FROM citations c JOIN ({RECORDS_IN_VIEW}) r USING (record_type, record_id)),
+        FROM citations c JOIN ({records_in_view()}) r USING (record_type, record_id)),
     counted AS (
         SELECT source_id, count(*) AS records, count(*) OVER () AS total FROM cited GROUP BY source_id
         ORDER BY records DESC, source_id LIMIT $limit),
@@ -187,10 +200,11 @@ def record_sources(conn, record_type: str, record_ids: list[str]) -> pd.DataFram
     return db.query(conn, sql, {"record_type": record_type, "ids": list(record_ids)})
 
 
-def claims(conn, filters: Filters) -> pd.DataFrame:
-    """Every field claim on a record in view, with its source, disputed fields flagged."""
+def claims(conn, filters: Filters, record_type: str | None = None) -> pd.DataFrame:
+    """Every field claim on a record in view (of ``record_type`` only, when given), with its
+    source, disputed fields flagged."""
     sql = f"""
-    WITH visible AS ({RECORDS_IN_VIEW}),
+    WITH visible AS ({records_in_view((record_type,) if record_type else tuple(_RECORDS))}),
     claim AS (
         SELECT c.*, count(DISTINCT c.claimed_value)
                       OVER (PARTITION BY c.record_type, c.record_id, c.field) AS values_claimed
@@ -207,7 +221,7 @@ def conversions(conn, filters: Filters, limit: int | None = None) -> pd.DataFram
     """Each money figure in view with its conversion: amount, currency, rate, year, sources.
     The first ``limit`` figures by record; ``total`` is how many there are in all."""
     sql = f"""
-    WITH visible AS ({RECORDS_IN_VIEW}),
+    WITH visible AS ({records_in_view(MONEY_RECORD_TYPES)}),
     page AS (
         SELECT x.*, count(*) OVER () AS total FROM conversions x JOIN visible v USING (record_type, record_id)
         ORDER BY x.record_id, x.figure, x.citation_id NULLS FIRST LIMIT $limit)
