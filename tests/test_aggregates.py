@@ -210,3 +210,16 @@ def test_every_table_counts_itself_with_its_first_rows(conn, view):
     for table in ("deals", "deliveries", "payments", "events"):
         first = getattr(queries, table)(conn, view, limit=3)
         assert first.empty or (first["total"] == counts[table]).all(), table
+
+
+@pytest.mark.parametrize("view", [*VIEWS, Filters(suppliers=("RUS",)),
+                                  Filters(origins=("imported",), years=(2015, 2022))])
+def test_the_builds_cited_records_are_the_citations_of_the_records_in_view(conn, view):
+    """rollups.cited_records, filtered as the sources page filters it, holds exactly the distinct
+    (source, record) pairs of the citations of every record in view, read the full way."""
+    full = f"""SELECT DISTINCT c.source_id, c.record_type, c.record_id FROM citations c
+               JOIN ({queries.records_in_view()}) r USING (record_type, record_id)"""
+    derived = f"SELECT d.source_id, d.record_type, d.record_id FROM cited_records d WHERE {queries.CITED_WHERE}"
+    rows = [queries.run(conn, f"SELECT * FROM ({sql}) ORDER BY ALL", view) for sql in (full, derived)]
+    assert plain(rows[0]) == plain(rows[1])
+    assert len(rows[0]) > 0 or view != Filters()

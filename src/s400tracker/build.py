@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import db, derive, store
+from . import db, derive, rollups, store
 from .schema import TABLES
 from .validate import DataError, RawTable, load_tables, validate
 
@@ -87,7 +87,7 @@ def write(raw: dict[str, RawTable], curated_hash: str, log: list[dict], db_path:
     tables |= derive.derived_tables(tables, rates, version["as_of"]) | {
         "event_countries": derive.event_countries(tables["events"]), "data_version": [version],
         "imports": store.log_rows(log)}
-    db.write_database(db_path, tables)
+    db.write_database(db_path, tables, rollups.statements())
     schedule = tables["delivery_schedule"]
     return BuildResult(db_path, version["version"],
                        {name: len(rows) for name, rows in tables.items() if name != "imports"},

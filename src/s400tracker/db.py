@@ -173,11 +173,12 @@ def _check_references(conn: duckdb.DuckDBPyConnection) -> None:
             for reference, rows, example in broken))
 
 
-def write_database(path: Path, tables: dict[str, list[dict]]) -> None:
+def write_database(path: Path, tables: dict[str, list[dict]], derived_sql: tuple[str, ...] = ()) -> None:
     """Write every table to a new file beside ``path``, then rename it into place.
 
     ``tables`` maps table names (curated and derived) to rows of database columns (a list of
-    dicts, or a DataFrame of those columns for bulk data). A failure (a constraint broken
+    dicts, or a DataFrame of those columns for bulk data); ``derived_sql`` then creates the tables
+    derived in SQL from the loaded ones (``rollups.statements()``). A failure (a constraint broken
     included) or a kill at any point leaves the previous database untouched.
 
     The tables are created with their CHECK and NOT NULL constraints and loaded; then the primary
@@ -202,6 +203,8 @@ def write_database(path: Path, tables: dict[str, list[dict]]) -> None:
                 _insert(conn, name, columns, tables[name])
             _add_keys(conn)
             _check_references(conn)
+            for statement in derived_sql:
+                conn.execute(statement)
             conn.execute("CHECKPOINT")
         os.replace(temporary, path)
     finally:

@@ -18,39 +18,33 @@ from .columns import CONVERSIONS, DEALS, DELIVERIES, EVENTS, PAYMENTS, SOURCES, 
 from .dates import deal_year_sql, partial_date_sql
 from .derive import MONEY_RECORD_TYPES
 from .filters import FILTERS, Choices, Codes, Filters, parse_query_string, where
+from .kinds import KINDS
+from .rollups import CITED_RECORDS
 from .schema import TABLES
 
 
-# The records in view: one FROM and WHERE per kind, shared by the tables, the counts and the
-# aggregates so that they always agree. The WHERE clauses come from the filter records.
-DEAL_YEAR = deal_year_sql("d")
-DEALS_FROM = "deals d"
-DEALS_WHERE = where("d", DEAL_YEAR)
-DELIVERIES_FROM = "deliveries v JOIN deals d USING (deal_id)"
-DELIVERIES_WHERE = where("v", "year(v.date)")
-PAYMENTS_FROM = "payments p JOIN deals d USING (deal_id)"
-PAYMENTS_WHERE = where("p", "year(p.date)")
-EVENTS_FROM = "events e LEFT JOIN deals d USING (deal_id)"
-EVENTS_WHERE = where("e", "year(e.date)", event=True)
+# The records in view: one FROM and WHERE per kind (``kinds``), shared by the tables, the counts
+# and the aggregates so that they always agree. The WHERE clauses come from the filter records.
+DEAL_YEAR = KINDS["deal"].year
+DEALS_FROM, DEALS_WHERE = KINDS["deal"].source, KINDS["deal"].where
+DELIVERIES_FROM, DELIVERIES_WHERE = KINDS["delivery"].source, KINDS["delivery"].where
+PAYMENTS_FROM, PAYMENTS_WHERE = KINDS["payment"].source, KINDS["payment"].where
+EVENTS_FROM, EVENTS_WHERE = KINDS["event"].source, KINDS["event"].where
 # A deal whose value totals add: contracted, and not a framework, option or amendment already
 # counted through another deal (the rule is derive.deal_counting's; the build stores its verdict).
 IS_COUNTED = "d.deal_id IN (SELECT deal_id FROM deal_counting WHERE counted)"
-# Each kind's records in view as (record_type, record_id), the key citations and conversions use.
-_RECORDS = {
-    "deal": f"SELECT 'deal' AS record_type, d.deal_id AS record_id FROM {DEALS_FROM} WHERE {DEALS_WHERE}",
-    "delivery": f"SELECT 'delivery' AS record_type, v.delivery_id AS record_id FROM {DELIVERIES_FROM} "
-                f"WHERE {DELIVERIES_WHERE}",
-    "payment": f"SELECT 'payment' AS record_type, p.payment_id AS record_id FROM {PAYMENTS_FROM} "
-               f"WHERE {PAYMENTS_WHERE}",
-    "event": f"SELECT 'event' AS record_type, e.event_id AS record_id FROM {EVENTS_FROM} WHERE {EVENTS_WHERE}",
-}
+# The build's (source, record) pairs carry what the filters read of each record under the names
+# they read (rollups): one table in place of every record in view joined to every citation.
+CITED_WHERE = where("d", "d.year", event=True)
 
 
-def records_in_view(kinds=tuple(_RECORDS)) -> str:
-    """SQL of the records in view of the given kinds (default every kind): a query that names
-    only the kinds it can match plans and scans only those (a million deliveries when it needs
-    none of them)."""
-    return "\n    UNION ALL ".join(_RECORDS[kind] for kind in kinds)
+def records_in_view(kinds=tuple(KINDS)) -> str:
+    """SQL of the records in view of the given kinds (default every kind) as (record_type,
+    record_id), the key citations and conversions use: a query that names only the kinds it can
+    match plans and scans only those (a million deliveries when it needs none of them)."""
+    return "\n    UNION ALL ".join(
+        f"SELECT '{k.name}' AS record_type, {k.alias}.{k.id} AS record_id FROM {k.source} WHERE {k.where}"
+        for k in (KINDS[name] for name in kinds))
 
 
 def _sources_of_page(record_type: str, id_column: str) -> str:
@@ -159,9 +153,7 @@ def sources(conn, filters: Filters, limit: int | None = None, supports_shown: in
     supports: the first ``limit`` sources, each naming its first ``supports_shown`` records
     ("… and N more"); None for all. ``total`` is the number of sources in view."""
     sql = f"""
-    WITH cited AS (
-        SELECT DISTINCT c.source_id, c.record_type, c.record_id
-        FROM citations c JOIN ({records_in_view()}) r USING (record_type, record_id)),
+    WITH cited AS (SELECT d.source_id, d.record_type, d.record_id FROM {CITED_RECORDS} d WHERE {CITED_WHERE}),
     counted AS (
         SELECT source_id, count(*) AS records, count(*) OVER () AS total FROM cited GROUP BY source_id
         ORDER BY records DESC, source_id LIMIT $limit),
@@ -204,7 +196,7 @@ def claims(conn, filters: Filters, record_type: str | None = None) -> pd.DataFra
     """Every field claim on a record in view (of ``record_type`` only, when given), with its
     source, disputed fields flagged."""
     sql = f"""
-    WITH visible AS ({records_in_view((record_type,) if record_type else tuple(_RECORDS))}),
+    WITH visible AS ({records_in_view((record_type,) if record_type else tuple(KINDS))}),
     claim AS (
         SELECT c.*, count(DISTINCT c.claimed_value)
                       OVER (PARTITION BY c.record_type, c.record_id, c.field) AS values_claimed
