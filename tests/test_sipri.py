@@ -62,7 +62,7 @@ def test_clean_import_has_no_problems_and_expected_counts(clean):
     # 7 register rows, one an exact duplicate: 6 deals; 2+1+3+1+0+1 delivery years.
     assert clean.problems == []
     counts = {name: len(table) for name, table in clean.tables.items()}
-    assert counts == {"sources": 1, "systems": 3, "deals": 6, "deliveries": 8,
+    assert counts == {"sources": 1, "parties": 0, "systems": 3, "deals": 6, "deliveries": 8,
                       "citations": 14, "tiv": 6}
 
 
@@ -289,8 +289,8 @@ def test_each_bad_row_is_reported_with_line_and_column(codes):
     # One mistake per row of sipri_bad_rows.csv (header on line 4); all collected in one pass.
     result = parse((FIXTURES / "sipri_bad_rows.csv").read_bytes(), codes)
     assert problems(result) == {
-        (5, "Recipient", "unknown country"),         # Narnia
-        (6, "Supplier", "unknown country"),          # Atlantis
+        (5, "Recipient", "unknown party"),           # Narnia: no mark, so not a new party
+        (6, "Supplier", "unknown party"),            # Atlantis
         (7, "Year of order", "year out of range"),   # 1899: orders from 1900 (SIPRI has 1940s orders)
         (8, "Year of order", "year out of range"),   # 2030 > import year + 1
         (9, "Year of order", "not a number"),        # "twenty"

@@ -228,6 +228,26 @@ def _check_references(table: Table, typed, keys: dict[str, set]) -> list[Problem
     return problems
 
 
+def _check_deal_parties(deals: list, keys: dict[str, set]) -> list[Problem]:
+    """Each deal names its buyer and supplier: a state by ISO3 (``*_iso3``), any other party by its
+    code (``*_code``); a code may also be a state's ISO3, and then the two must agree."""
+    problems = []
+    states, parties = keys.get("countries", set()), keys.get("parties", set())
+    for loc, row in deals:
+        for role in ("buyer", "supplier"):
+            iso3, code = row[f"{role}_iso3"], row[f"{role}_code"]
+            if iso3 is None and code is None:
+                problems.append(problem_at(loc, f"{role}_iso3", "required",
+                                           f"a deal needs {role}_iso3 (a state) or {role}_code (any other party)"))
+            elif code is not None and (code,) not in parties and (code,) not in states:
+                problems.append(problem_at(loc, f"{role}_code", "unknown party",
+                                           f"'{code}' is neither in parties.csv nor in countries.csv"))
+            elif iso3 is not None and code is not None and code != iso3:
+                problems.append(problem_at(loc, f"{role}_code", "inconsistent party",
+                                           f"'{code}' differs from {role}_iso3 '{iso3}'"))
+    return problems
+
+
 def _check_sources(typed: dict[str, list]) -> list[Problem]:
     """Every sourced record has a citation; every citation points at a real record."""
     cited = {(row["record_type"], row["record_id"]) for _, row in typed.get("citations", [])}
@@ -332,6 +352,7 @@ def validate(raw_tables: dict[str, RawTable]) -> tuple[dict[str, list[dict]], li
             problems += _check_keys(table, typed[table.name])
             problems += _check_references(table, typed[table.name], keys)
     problems += _check_sources(typed)
+    problems += _check_deal_parties(typed.get("deals", []), keys)
     problems += _check_claims(typed, raw_tables)
     problems += _check_dates_not_future(typed)
     return {name: [_with_origin(loc, row) for loc, row in rows] for name, rows in typed.items()}, problems

@@ -28,7 +28,7 @@ from .layout import looks_like_sipri
 from .names import Names
 from .reader import Reading, read_export
 from .register import Context, parse_register
-from .rows import TIV_COLUMNS, add_rows, deal_id_for, empty_tables, source_id_for, source_row
+from .rows import TIV_COLUMNS, add_rows, deal_id_for, empty_tables, party_row, source_id_for, source_row
 from .values import fold, resolve_country, system_id_for
 
 
@@ -44,11 +44,12 @@ class ParsedImport:
 
 
 def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
-                imported_on: dt.date) -> ParsedImport:
+                imported_on: dt.date, party_names: dict[str, str] | None = None) -> ParsedImport:
     """Parse a SIPRI export into curated rows, with every problem and notice found.
 
-    ``country_codes`` maps lower-case country names to ISO3. Rows come back even when there
-    are problems (fields that failed are empty); the caller refuses a file with problems.
+    ``country_codes`` maps lower-case country names to ISO3, ``party_names`` the names and aliases
+    of the parties table to their codes. Rows come back even when there are problems (fields that
+    failed are empty); the caller refuses a file with problems.
     Rows repeating a natural key already seen in the file are dropped silently.
     """
     source_id = source_id_for(data)
@@ -57,9 +58,11 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
     parsed = ParsedImport(tables, log.problems, source_id, log.notices)
     if reading.layout is None:
         return parsed
-    names = Names({fold(name): code for name, code in country_codes.items()}, set(country_codes.values()))
+    names = Names({fold(name): code for name, code in country_codes.items()}, set(country_codes.values()),
+                  {fold(name): code for name, code in (party_names or {}).items()})
     tables["sources"].append((1, source_row(source_id, file_name, reading.notes, imported_on, reading.layout)))
     _add_records(Context(log, names, imported_on.year + 1), tables, reading, source_id)
+    tables["parties"] += [(1, party_row(party, source_id)) for party in names.new.values()]
     return parsed
 
 
