@@ -365,9 +365,15 @@ def test_row_with_an_unquoted_comma_is_malformed(codes):
     assert problems(parse(data, codes)) == {(18, None, "malformed row")}
 
 
-def test_duplicate_rows_are_kept_once_without_a_problem(clean):
-    # Rows 15 and 19 are identical: one deal, no problem.
-    assert [d["title"] for d in rows(clean, "deals")].count("S-400 (SAM system) for India") == 1
+def test_records_sharing_a_natural_key_are_separate_orders_with_a_notice(codes):
+    # SIPRI lists each order on its own line: the same buyer, supplier, year and weapon twice
+    # (even with every cell equal) is two orders, as in about 625 records of a whole register.
+    india = REGISTER.read_bytes().split(b"\r\n")[14]
+    result = parse(REGISTER.read_bytes().rstrip(b"\r\n") + b"\r\n" + india, codes)
+    ids = [d["deal_id"] for d in rows(result, "deals") if d["title"] == "S-400 (SAM system) for India"]
+    assert len(ids) == 2 and ids[1] == ids[0] + "-2" and not result.problems
+    [notice] = [n for n in result.notices if n.rule == "separate orders"]
+    assert notice.line == 19 and "as line 15" in notice.message
 
 
 # --- detection --------------------------------------------------------------------------------

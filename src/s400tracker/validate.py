@@ -274,9 +274,12 @@ def _check_claims(typed: dict[str, list], raw_tables: dict[str, RawTable]) -> li
         problems += _check_claim_row(loc, row)
         if row["field"] and row["record_type"] in claims.RECORD_TABLES:
             groups[(row["record_type"], row["record_id"], row["field"])].append((loc, row))
+    records = {}
     for (record_type, record_id, field), rows in groups.items():
         table = claims.RECORD_TABLES[record_type]
-        record = _raw_record(raw_tables.get(table), TABLES_BY_NAME[table].key, record_id)
+        if table not in records:  # each table indexed once: a register brings thousands of claims
+            records[table] = _records_by_key(raw_tables.get(table), TABLES_BY_NAME[table].key)
+        record = records[table].get(record_id)
         if record is not None and field in claims.claimable_fields(table):
             problems += _check_claim_group(table, field, record, rows)
     return problems
@@ -305,10 +308,8 @@ def _check_claim_row(loc: Loc, row: dict) -> list[Problem]:
     return []
 
 
-def _raw_record(raw: RawTable | None, key: str, record_id: str) -> dict | None:
-    if raw is None:
-        return None
-    return next((row for _, row in raw.rows if row.get(key) == record_id), None)
+def _records_by_key(raw: RawTable | None, key: str) -> dict[str, dict]:
+    return {} if raw is None else {row.get(key): row for _, row in raw.rows}
 
 
 def _parsed_claim(table: str, field: str, text: str):
@@ -331,7 +332,7 @@ def _check_claim_group(table: str, field: str, record: dict, rows: list) -> list
     except ValueError:
         own = None
     problems = []
-    if preferred != {own}:
+    if preferred != {own} and not claims.is_source_field(table, field):
         problems.append(problem_at(first, "claimed_value", "preferred claim",
                                 f"{label}: the preferred claim differs from the value in {table}.csv"))
     if len(distinct) > 1:

@@ -21,6 +21,7 @@ and ``database``, into ``records``), ``names`` (a name cell to a party's code), 
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ...validate import Notice, Problem
@@ -50,7 +51,6 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
     ``country_codes`` maps lower-case country names to ISO3, ``party_names`` the names and aliases
     of the parties table to their codes. Rows come back even when there are problems (fields that
     failed are empty); the caller refuses a file with problems.
-    Rows repeating a natural key already seen in the file are dropped silently.
     """
     source_id = source_id_for(data)
     reading = read_export(data, file_name)
@@ -67,15 +67,25 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
 
 
 def _add_records(ctx: Context, tables: dict[str, list], reading: Reading, source_id: str) -> None:
-    """The rows of every record read, each natural key once."""
-    seen: set[str] = set()
+    """The rows of every record read. Records sharing a natural key (buyer, supplier, order year,
+    weapon: about 625 in a whole classic register) are separate orders, numbered in file order."""
+    seen: Counter[str] = Counter()
+    first_line: dict[str, int] = {}
+    repeats: list[tuple[int, int]] = []
     new_systems: set[str] = set()
     for record in reading.records:
         reg = parse_register(ctx, record)
-        deal_id = deal_id_for(reg)
-        if deal_id not in seen:
-            seen.add(deal_id)
-            add_rows(tables, reg, deal_id, source_id, new_systems)
+        key = deal_id_for(reg)
+        seen[key] += 1
+        first_line.setdefault(key, record.line)
+        if seen[key] > 1:
+            repeats.append((record.line, first_line[key]))
+        add_rows(tables, reg, key if seen[key] == 1 else f"{key}-{seen[key]}", source_id, new_systems)
+    if repeats:
+        line, earlier = repeats[0]
+        ctx.log.notice(line, None, "separate orders",
+                       f"{len(repeats)} records share a buyer, supplier, order year and weapon with an earlier "
+                       f"one (first: line {line}, as line {earlier}): each is kept as a separate order")
 
 
 __all__ = ["TIV_COLUMNS", "ParsedImport", "deal_id_for", "looks_like_sipri", "parse_sipri", "read_export",

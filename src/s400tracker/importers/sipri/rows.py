@@ -73,13 +73,14 @@ def deal_id_for(reg: Register) -> str:
     """A stable deal id: SIPRI's own deal id where the export has one (the database layout),
     else one from the natural key, so re-importing the same row gives the same id.
 
-    Countries enter as ISO3 (so 'Turkey' and 'Turkiye' agree across releases), the S-400
-    under any of its designations as 's400', and the number ordered as SIPRI gives it.
+    Parties enter as their codes (so 'Turkey' and 'Turkiye', or 'Libya HoR*' and its new name,
+    agree across releases) and the S-400 under any of its designations as 's400'. The numbers
+    are left out, so a newer export that revises them revises the same deal.
     """
     if reg.deal_key:
         return f"sipri-at-{reg.deal_key}"
     key = "\x1f".join((reg.buyer or fold(reg.recipient), reg.seller or fold(reg.supplier),
-                       reg.order_year_key, designation_key(reg.designation), reg.ordered.raw))
+                       reg.order_year_key, designation_key(reg.designation)))
     return "sipri-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
