@@ -43,7 +43,7 @@ def _own(frame: pd.DataFrame, view: Filters) -> pd.Series:
 
 def _records(all_: dict[str, pd.DataFrame], view: Filters, query: str) -> pd.DataFrame:
     deals = all_["deals"]
-    ok = deals[_in(deals["buyer_iso3"], view.buyers) & _in(deals["supplier_iso3"], view.suppliers)
+    ok = deals[_in(deals["buyer_code"], view.buyers) & _in(deals["supplier_code"], view.suppliers)
                & _in(deals["status"], view.statuses)]
     if query == "deals":
         return ok[_own(ok, view) & _years(ok["year"], view)]
@@ -66,7 +66,7 @@ def _filtered(all_: dict[str, pd.DataFrame], view: Filters, query: str) -> pd.Da
     if query in ("deals", "deliveries", "payments", "events"):
         return _records(all_, view, query)
     if query == "country_status":
-        counts = _records(all_, view, "deals").groupby("buyer_iso3").size()
+        counts = _records(all_, view, "deals").groupby("buyer_code").size()
         status = all_["country_status"].assign(deal_count=lambda f: f["iso3"].map(counts).fillna(0).astype(int))
         return status[status["deal_count"] > 0].reset_index(drop=True)
     visible = set()
@@ -94,7 +94,7 @@ def _counted(deals: pd.DataFrame) -> pd.DataFrame:
 
 def _pairs(deals: pd.DataFrame) -> pd.DataFrame:
     deals = deals.assign(counted_value=deals["value_usd_nominal"].where(deals["counted_in_totals"].astype(bool)))
-    grouped = deals.groupby(["supplier_iso3", "supplier", "buyer_iso3", "buyer", "status"], as_index=False)
+    grouped = deals.groupby(["supplier_code", "supplier", "buyer_code", "buyer", "status"], as_index=False)
     return grouped.agg(deal_count=("deal_id", "size"), counted_deals=("counted_in_totals", "sum"),
                        valued_deals=("counted_value", "count"),
                        value_usd_nominal=("counted_value", "sum"), buyer_lat=("buyer_lat", "first"),
@@ -105,29 +105,29 @@ def _pairs(deals: pd.DataFrame) -> pd.DataFrame:
 def _timeline_years(all_: dict[str, pd.DataFrame], view: Filters) -> pd.DataFrame:
     deals, deliveries = _records(all_, view, "deals"), _records(all_, view, "deliveries")
     events = _records(all_, view, "events")
-    busiest = pd.concat([deals["buyer_iso3"], deliveries["buyer_iso3"]]).value_counts()
+    busiest = pd.concat([deals["buyer_code"], deliveries["buyer_code"]]).value_counts()
     lanes = set(busiest.index[:25])
-    names = dict(zip(deals["buyer_iso3"], deals["buyer"]))
+    names = dict(zip(deals["buyer_code"], deals["buyer"]))
     parts = [deals[deals["signed_start"].notna()].assign(kind="signed", year=lambda f: f["signed_start"].dt.year),
              deliveries[deliveries["date_start"].notna()].assign(
                  kind="delivery", year=lambda f: f["date_start"].dt.year),
              events[events["date_start"].notna() & events["deal_id"].notna()].assign(
                  kind="event", year=lambda f: f["date_start"].dt.year)]
-    rows = pd.concat([p.reindex(columns=["kind", "buyer_iso3", "planned", "basis", "type", "year"]) for p in parts])
-    rows = rows[rows["buyer_iso3"].isin(lanes)]
-    counted = rows.groupby(["kind", "buyer_iso3", "planned", "basis", "type", "year"], dropna=False).size()
+    rows = pd.concat([p.reindex(columns=["kind", "buyer_code", "planned", "basis", "type", "year"]) for p in parts])
+    rows = rows[rows["buyer_code"].isin(lanes)]
+    counted = rows.groupby(["kind", "buyer_code", "planned", "basis", "type", "year"], dropna=False).size()
     counted = counted.rename("n").reset_index()
-    return counted.assign(buyer=counted["buyer_iso3"].map(names), buyers_in_view=len(busiest))
+    return counted.assign(buyer=counted["buyer_code"].map(names), buyers_in_view=len(busiest))
 
 
 def _cumulative_years(deliveries: pd.DataFrame) -> pd.DataFrame:
     usable = deliveries.dropna(subset=["quantity", "unit", "date_start"])
     usable = usable.assign(year=usable["date_start"].dt.year, planned=usable["planned"].fillna(False))
-    totals = usable[usable["basis"] == "batch"].groupby(["buyer_iso3", "unit"])["quantity"].sum().nlargest(12)
-    chosen = usable[usable.set_index(["buyer_iso3", "unit"]).index.isin(totals.index)]
-    summed = chosen.groupby(["buyer_iso3", "buyer", "unit", "planned", "basis", "year"], as_index=False).agg(
+    totals = usable[usable["basis"] == "batch"].groupby(["buyer_code", "unit"])["quantity"].sum().nlargest(12)
+    chosen = usable[usable.set_index(["buyer_code", "unit"]).index.isin(totals.index)]
+    summed = chosen.groupby(["buyer_code", "buyer", "unit", "planned", "basis", "year"], as_index=False).agg(
         n=("quantity", "size"), quantity=("quantity", "sum"))
-    return summed.assign(series_in_view=usable.groupby(["buyer_iso3", "unit"]).ngroups)
+    return summed.assign(series_in_view=usable.groupby(["buyer_code", "unit"]).ngroups)
 
 
 def _aggregate(all_: dict[str, pd.DataFrame], view: Filters, query: str) -> pd.DataFrame:

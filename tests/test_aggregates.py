@@ -70,10 +70,10 @@ def test_record_sources_are_the_sources_naming_those_records(conn):
 def test_deal_pairs_sum_the_deals(conn, view):
     deals = queries.deals(conn, view)
     counted = deals.assign(counted_value=deals["value_usd_nominal"].where(deals["counted_in_totals"].astype(bool)))
-    expected = counted.groupby(["supplier_iso3", "buyer_iso3", "status"]).agg(
+    expected = counted.groupby(["supplier_code", "buyer_code", "status"]).agg(
         deal_count=("deal_id", "size"), counted_deals=("counted_in_totals", "sum"),
         valued_deals=("counted_value", "count"), value_usd_nominal=("counted_value", lambda v: v.sum(min_count=1)))
-    got = aggregates.deal_pairs(conn, view).set_index(["supplier_iso3", "buyer_iso3", "status"])
+    got = aggregates.deal_pairs(conn, view).set_index(["supplier_code", "buyer_code", "status"])
     got = got.loc[expected.index, expected.columns]
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
@@ -111,19 +111,19 @@ def test_timeline_years_count_the_busiest_lanes_records(conn, view):
     deals, deliveries = queries.deals(conn, view), queries.deliveries(conn, view)
     events = queries.events(conn, view)
     got = aggregates.timeline_years(conn, view, lanes=4)
-    busiest = pd.concat([deals["buyer_iso3"], deliveries["buyer_iso3"]]).value_counts()
+    busiest = pd.concat([deals["buyer_code"], deliveries["buyer_code"]]).value_counts()
     fourth = busiest.iloc[min(3, len(busiest) - 1)]
-    assert got["buyer_iso3"].nunique() == min(4, len(busiest))
-    assert set(got["buyer_iso3"]) <= set(busiest[busiest >= fourth].index)  # ties at the edge either way
+    assert got["buyer_code"].nunique() == min(4, len(busiest))
+    assert set(got["buyer_code"]) <= set(busiest[busiest >= fourth].index)  # ties at the edge either way
     assert (got["buyers_in_view"] == len(busiest)).all()
-    lanes = set(got["buyer_iso3"])
-    signed = deals[deals["buyer_iso3"].isin(lanes) & deals["signed_start"].notna()]
+    lanes = set(got["buyer_code"])
+    signed = deals[deals["buyer_code"].isin(lanes) & deals["signed_start"].notna()]
     assert got.loc[got["kind"] == "signed", "n"].sum() == len(signed)
-    batches = deliveries[deliveries["buyer_iso3"].isin(lanes) & deliveries["date_start"].notna()]
-    expected = batches.groupby(["buyer_iso3", _year(batches, "date_start")]).size()
-    delivered = got[got["kind"] == "delivery"].groupby(["buyer_iso3", "year"])["n"].sum()
+    batches = deliveries[deliveries["buyer_code"].isin(lanes) & deliveries["date_start"].notna()]
+    expected = batches.groupby(["buyer_code", _year(batches, "date_start")]).size()
+    delivered = got[got["kind"] == "delivery"].groupby(["buyer_code", "year"])["n"].sum()
     assert delivered.to_dict() == dict(expected.items())
-    on_lanes = events[events["buyer_iso3"].isin(lanes) & events["date_start"].notna() & events["deal_id"].notna()]
+    on_lanes = events[events["buyer_code"].isin(lanes) & events["date_start"].notna() & events["deal_id"].notna()]
     assert got.loc[got["kind"] == "event", "n"].sum() == len(on_lanes)
 
 
@@ -132,15 +132,15 @@ def test_cumulative_years_sum_the_largest_series(conn, view):
     deliveries = queries.deliveries(conn, view)
     usable = deliveries.dropna(subset=["quantity", "unit", "date_start"])
     got = aggregates.cumulative_years(conn, view, series=3)
-    assert (got["series_in_view"] == usable.groupby(["buyer_iso3", "unit"]).ngroups).all()
-    batches = usable[usable["basis"] == "batch"].groupby(["buyer_iso3", "unit"])["quantity"].sum()
-    chosen = set(got.groupby(["buyer_iso3", "unit"]).groups)
+    assert (got["series_in_view"] == usable.groupby(["buyer_code", "unit"]).ngroups).all()
+    batches = usable[usable["basis"] == "batch"].groupby(["buyer_code", "unit"])["quantity"].sum()
+    chosen = set(got.groupby(["buyer_code", "unit"]).groups)
     assert len(chosen) == min(3, len(batches))
     others = batches.drop(list(chosen))
     assert others.empty or batches[list(chosen)].min() >= others.max()
-    rows = usable[usable.set_index(["buyer_iso3", "unit"]).index.isin(chosen)]
-    expected = rows.groupby(["buyer_iso3", "unit", "basis", _year(rows, "date_start")])["quantity"].sum()
-    summed = got.groupby(["buyer_iso3", "unit", "basis", "year"])["quantity"].sum()
+    rows = usable[usable.set_index(["buyer_code", "unit"]).index.isin(chosen)]
+    expected = rows.groupby(["buyer_code", "unit", "basis", _year(rows, "date_start")])["quantity"].sum()
+    summed = got.groupby(["buyer_code", "unit", "basis", "year"])["quantity"].sum()
     assert summed.to_dict() == pytest.approx(expected.to_dict())
 
 

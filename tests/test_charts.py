@@ -15,9 +15,9 @@ T = pd.Timestamp
 XSS = "<script>alert(1)</script>"
 
 
-def deal(deal_id, buyer_iso3, buyer, **fields):
-    row = dict(deal_id=deal_id, title=f"{buyer} contract", buyer_iso3=buyer_iso3, buyer=buyer,
-               supplier_iso3="RUS", supplier="Russia", system="S-400", seller="Rosoboronexport",
+def deal(deal_id, buyer_code, buyer, **fields):
+    row = dict(deal_id=deal_id, title=f"{buyer} contract", buyer_code=buyer_code, buyer=buyer,
+               supplier_code="RUS", supplier="Russia", system="S-400", seller="Rosoboronexport",
                manufacturer="Almaz-Antey", status="delivered", signed_date="2017-12-29",
                date_precision="day", signed_start=T("2017-12-29"), year=2017, quantity=2.0,
                unit="battery", value_amount=2.5e9, value_currency="USD", value_usd_nominal=2.5e9,
@@ -30,24 +30,24 @@ def deals_frame(*rows):
     return pd.DataFrame(list(rows)).astype({"year": "Int64"})
 
 
-def delivery(delivery_id, date, precision, quantity, unit, buyer_iso3="TUR", buyer="Turkey",
+def delivery(delivery_id, date, precision, quantity, unit, buyer_code="TUR", buyer="Turkey",
              basis="batch", planned=False, **fields):
     start = {"day": T(date), "month": T(f"{date}-01"), "year": T(f"{date}-01-01")}[precision]
-    row = dict(delivery_id=delivery_id, deal_id=f"{buyer_iso3}-1", buyer_iso3=buyer_iso3, buyer=buyer,
+    row = dict(delivery_id=delivery_id, deal_id=f"{buyer_code}-1", buyer_code=buyer_code, buyer=buyer,
                date=date, date_precision=precision, date_start=start, quantity=quantity, unit=unit,
                quantity_qualifier="exact", quantity_note=None, basis=basis, planned=planned,
                confidence="reported", description="handed over", sources="s2")
     return row | fields
 
 
-def event(event_id, date, type_, countries, title="An event", buyer_iso3=None):
+def event(event_id, date, type_, countries, title="An event", buyer_code=None):
     return dict(event_id=event_id, date=date, date_precision="day", date_start=T(date), type=type_,
                 countries=countries, title=title, description="d", confidence="confirmed",
-                deal_id=None, buyer_iso3=buyer_iso3, sources="s3")
+                deal_id=None, buyer_code=buyer_code, sources="s3")
 
 
 def payment(deal_id, kind, usd, date="2019-09-01"):
-    return dict(payment_id=f"pay-{kind}", deal_id=deal_id, buyer_iso3="IND", buyer="India",
+    return dict(payment_id=f"pay-{kind}", deal_id=deal_id, buyer_code="IND", buyer="India",
                 payer="MoD", payee="Rosoboronexport", date=date, date_precision="day",
                 date_start=T(date), amount=usd, currency="USD", usd_nominal=usd,
                 usd_constant=usd * 1.25, kind=kind, confidence="reported", description="d", sources="s")
@@ -120,7 +120,7 @@ def test_events_go_on_the_lanes_of_involved_countries_and_groups_differ():
     deliveries = pd.DataFrame([delivery("a", "2019-07-12", "day", 1.0, "battery")])
     events = pd.DataFrame([
         event("e1", "2019-07-17", "programme_suspension", "TUR; USA", "F-35 suspension"),
-        event("e2", "2020-12-14", "sanctions", "TUR; USA", "CAATSA", buyer_iso3="TUR"),
+        event("e2", "2020-12-14", "sanctions", "TUR; USA", "CAATSA", buyer_code="TUR"),
         event("e3", "2020-10-16", "test", "TUR"),
         event("e4", "2021-01-01", "statement", "USA"),  # no lane: dropped
     ])

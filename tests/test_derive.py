@@ -36,7 +36,7 @@ def test_no_year_means_no_conversion():
 
 
 def deal(deal_id, buyer, status):
-    return {"deal_id": deal_id, "buyer_iso3": buyer, "status": status}
+    return {"deal_id": deal_id, "buyer_iso3": buyer, "system_id": "s400", "status": status}
 
 
 def delivery(deal_id, planned=False, confidence="confirmed"):
@@ -69,8 +69,8 @@ def test_the_basis_of_an_operator_names_its_first_delivery_at_its_precision():
     deliveries = pd.DataFrame([delivery("A") | {"date": dt.date(2021, 12, 1), "date_precision": "month"},
                                delivery("A") | {"delivery_id": "later", "date": dt.date(2022, 4, 1)}])
     [row] = country_status(deals, deliveries).to_dict("records")
-    assert row == {"iso3": "IND", "operator_status": "operator", "basis": "actual delivery dl-A (2021-12) on A",
-                   "deal_ids": "A"}
+    assert row == {"iso3": "IND", "system_id": "s400", "operator_status": "operator",
+                   "basis": "actual delivery dl-A (2021-12) on A", "deal_ids": "A"}
 
 
 def test_each_country_an_event_names_is_one_row():

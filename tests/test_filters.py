@@ -108,7 +108,7 @@ def test_too_many_values_are_capped():
 
 def test_sql_parameters_are_plain_values():
     params = Filters(buyers=("TUR",), years=(2017, 2020)).sql_params()
-    assert params == {"buyers": ["TUR"], "suppliers": [], "systems": [], "year_from": 2017, "year_to": 2020,
+    assert params == {"buyers": ["TUR"], "suppliers": [], "systems": ["s400"], "year_from": 2017, "year_to": 2020,
                       "statuses": [], "confidences": [], "origins": []}
 
 

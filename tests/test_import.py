@@ -198,7 +198,7 @@ def test_a_sipri_register_imports_with_tiv_kept_apart_from_money(db_path):
     plan, result = importing.commit_import(db_path, data, SIPRI.name, "tester")
     assert plan.format == "sipri" and result is not None
     with connect(db_path) as conn:
-        deals = queries.deals(conn, Filters(origins=("imported",)))
+        deals = queries.deals(conn, Filters(origins=("imported",), systems=()))
         conversions = queries.conversions(conn, Filters(origins=("imported",)))
         tiv = conn.execute("SELECT count(*), sum(tiv_total_order) FROM tiv").fetchone()
     assert len(deals) == 6 and deals["value_amount"].isna().all() and deals["value_usd_nominal"].isna().all()
@@ -218,6 +218,6 @@ def test_a_sipri_register_with_bad_rows_is_refused_with_lines_and_columns(db_pat
     bad = ROOT / "tests" / "fixtures" / "sipri" / "sipri_bad_rows.csv"
     plan = importing.plan_import(db_path, bad.read_bytes(), bad.name)
     located = {(p.line, p.column, p.rule) for p in plan.problems}
-    assert (5, "Recipient", "unknown country") in located
+    assert (5, "Recipient", "unknown party") in located
     assert (7, "Year of order", "year out of range") in located
     assert (10, "Number ordered", "not a number") in located

@@ -33,14 +33,14 @@ def status_frame(rows) -> pd.DataFrame:
 
 
 def deals_frame(rows) -> pd.DataFrame:
-    """rows: (deal_id, buyer_iso3, supplier_iso3, status, value_usd_nominal), each a deal_pairs row of
+    """rows: (deal_id, buyer_code, supplier_code, status, value_usd_nominal), each a deal_pairs row of
     one deal; names and points filled in."""
-    frame = pd.DataFrame(rows, columns=["deal_id", "buyer_iso3", "supplier_iso3", "status", "value_usd_nominal"])
+    frame = pd.DataFrame(rows, columns=["deal_id", "buyer_code", "supplier_code", "status", "value_usd_nominal"])
     frame = frame.assign(deal_count=1, valued_deals=frame["value_usd_nominal"].notna().astype(int))
     for side in ("buyer", "supplier"):
-        frame[side] = frame[f"{side}_iso3"].map(NAMES)
-        frame[f"{side}_lat"] = frame[f"{side}_iso3"].map(lambda c: POINTS[c][0])
-        frame[f"{side}_lon"] = frame[f"{side}_iso3"].map(lambda c: POINTS[c][1])
+        frame[side] = frame[f"{side}_code"].map(NAMES)
+        frame[f"{side}_lat"] = frame[f"{side}_code"].map(lambda c: POINTS[c][0])
+        frame[f"{side}_lon"] = frame[f"{side}_code"].map(lambda c: POINTS[c][1])
     return frame
 
 
@@ -110,9 +110,9 @@ def test_every_status_has_a_distinct_colour_and_a_legend_entry():
 
 def test_arcs_one_per_pair_and_skip_domestic():
     arcs = maps.arcs_frame(DEALS)
-    assert list(zip(arcs["supplier_iso3"], arcs["buyer_iso3"])) == [
+    assert list(zip(arcs["supplier_code"], arcs["buyer_code"])) == [
         ("RUS", "BLR"), ("RUS", "CHN"), ("RUS", "IND"), ("RUS", "TUR")]
-    india = arcs.set_index("buyer_iso3").loc["IND"]
+    india = arcs.set_index("buyer_code").loc["IND"]
     assert india["deal_count"] == 2 and india["valued_deals"] == 1
     assert india["value_usd_nominal"] == pytest.approx(5.43e9)
     assert (india["from_lat"], india["from_lon"]) == POINTS["RUS"]
@@ -120,12 +120,12 @@ def test_arcs_one_per_pair_and_skip_domestic():
 
 
 def test_only_domestic_deals_give_an_empty_frame():
-    arcs = maps.arcs_frame(DEALS[DEALS["buyer_iso3"] == "RUS"])
+    arcs = maps.arcs_frame(DEALS[DEALS["buyer_code"] == "RUS"])
     assert arcs.empty and list(arcs.columns) == maps.ARC_COLUMNS
 
 
 def test_arc_width_grows_with_value_and_has_a_minimum():
-    widths = maps.arcs_frame(DEALS).set_index("buyer_iso3")["width"]
+    widths = maps.arcs_frame(DEALS).set_index("buyer_code")["width"]
     assert widths["BLR"] == maps.MIN_ARC_WIDTH  # no value reported
     assert widths["TUR"] < widths["CHN"] < widths["IND"] == maps.MAX_ARC_WIDTH
     assert (widths >= maps.MIN_ARC_WIDTH).all()
@@ -137,7 +137,7 @@ def test_arc_widths_when_no_value_is_known():
 
 
 def test_arc_tooltips_say_what_is_known():
-    tips = maps.arcs_frame(DEALS).set_index("buyer_iso3")["tooltip"]
+    tips = maps.arcs_frame(DEALS).set_index("buyer_code")["tooltip"]
     assert tips["TUR"] == "Russian Federation → Turkey: 1 deal (delivered); US$ 2.50 bn nominal"
     assert tips["IND"] == ("Russian Federation → India: 2 deals (delivering, signed); "
                            "US$ 5.43 bn nominal, 1 of 2 deals valued")
@@ -156,8 +156,8 @@ def test_an_arc_tooltip_says_its_value_as_the_overview_does(value, shown):
 
 def test_an_arc_to_a_country_without_a_map_point_is_left_out_and_named():
     deals = DEALS.copy()
-    deals.loc[deals["buyer_iso3"] == "TUR", "buyer_lat"] = math.nan
-    assert "TUR" not in set(maps.arcs_frame(deals)["buyer_iso3"])
+    deals.loc[deals["buyer_code"] == "TUR", "buyer_lat"] = math.nan
+    assert "TUR" not in set(maps.arcs_frame(deals)["buyer_code"])
     assert maps.unmapped_pairs(deals) == ["Russian Federation -> Turkey"]
 
 
@@ -213,7 +213,7 @@ def test_hostile_name_travels_as_data_only(deck_json):
 def test_arc_records_are_valid_json():
     spec = json.loads(maps.operators_deck({"type": "FeatureCollection", "features": []},
                                           maps.arcs_frame(DEALS)).to_json())
-    arcs = {a["buyer_iso3"]: a for a in spec["layers"][2]["data"]}
+    arcs = {a["buyer_code"]: a for a in spec["layers"][2]["data"]}
     assert arcs["BLR"]["value_usd_nominal"] is None  # NaN would be invalid JSON
 
 
@@ -226,14 +226,14 @@ def test_map_style_is_offline():
 
 
 def test_statuses_are_listed_per_pair_in_order():
-    arcs = maps.arcs_frame(DEALS).set_index("buyer_iso3")["statuses"]
+    arcs = maps.arcs_frame(DEALS).set_index("buyer_code")["statuses"]
     assert arcs["IND"] == "delivering, signed" and arcs["TUR"] == "delivered"
 
 
 def test_only_the_largest_arcs_are_drawn_with_a_note():
     arcs = maps.arcs_frame(DEALS)
     kept, note = maps.largest_arcs(arcs, limit=2)
-    assert set(kept["buyer_iso3"]) == {"IND", "CHN"}  # 5.43 bn and 3.0 bn; Turkey 2.5 bn, Belarus none
+    assert set(kept["buyer_code"]) == {"IND", "CHN"}  # 5.43 bn and 3.0 bn; Turkey 2.5 bn, Belarus none
     assert note.startswith("Showing the 2 largest of 4 supplier-to-buyer arcs")
     everything, no_note = maps.largest_arcs(arcs)
     assert everything is arcs and no_note is None

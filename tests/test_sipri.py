@@ -62,7 +62,7 @@ def test_clean_import_has_no_problems_and_expected_counts(clean):
     # 7 register rows, one an exact duplicate: 6 deals; 2+1+3+1+0+1 delivery years.
     assert clean.problems == []
     counts = {name: len(table) for name, table in clean.tables.items()}
-    assert counts == {"sources": 1, "systems": 3, "deals": 6, "deliveries": 8,
+    assert counts == {"sources": 1, "parties": 0, "systems": 3, "deals": 6, "deliveries": 8,
                       "citations": 14, "tiv": 6}
 
 
@@ -289,8 +289,8 @@ def test_each_bad_row_is_reported_with_line_and_column(codes):
     # One mistake per row of sipri_bad_rows.csv (header on line 4); all collected in one pass.
     result = parse((FIXTURES / "sipri_bad_rows.csv").read_bytes(), codes)
     assert problems(result) == {
-        (5, "Recipient", "unknown country"),         # Narnia
-        (6, "Supplier", "unknown country"),          # Atlantis
+        (5, "Recipient", "unknown party"),           # Narnia: no mark, so not a new party
+        (6, "Supplier", "unknown party"),            # Atlantis
         (7, "Year of order", "year out of range"),   # 1899: orders from 1900 (SIPRI has 1940s orders)
         (8, "Year of order", "year out of range"),   # 2030 > import year + 1
         (9, "Year of order", "not a number"),        # "twenty"
@@ -365,9 +365,15 @@ def test_row_with_an_unquoted_comma_is_malformed(codes):
     assert problems(parse(data, codes)) == {(18, None, "malformed row")}
 
 
-def test_duplicate_rows_are_kept_once_without_a_problem(clean):
-    # Rows 15 and 19 are identical: one deal, no problem.
-    assert [d["title"] for d in rows(clean, "deals")].count("S-400 (SAM system) for India") == 1
+def test_records_sharing_a_natural_key_are_separate_orders_with_a_notice(codes):
+    # SIPRI lists each order on its own line: the same buyer, supplier, year and weapon twice
+    # (even with every cell equal) is two orders, as in about 625 records of a whole register.
+    india = REGISTER.read_bytes().split(b"\r\n")[14]
+    result = parse(REGISTER.read_bytes().rstrip(b"\r\n") + b"\r\n" + india, codes)
+    ids = [d["deal_id"] for d in rows(result, "deals") if d["title"] == "S-400 (SAM system) for India"]
+    assert len(ids) == 2 and ids[1] == ids[0] + "-2" and not result.problems
+    [notice] = [n for n in result.notices if n.rule == "separate orders"]
+    assert notice.line == 19 and "as line 15" in notice.message
 
 
 # --- detection --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ that folder is present; the counts they are checked against are PROVENANCE.md's.
 """
 
 import csv
+from collections import Counter
 import datetime as dt
 from pathlib import Path
 
@@ -33,6 +34,14 @@ def codes() -> dict[str, str]:
     """Lower-case country name -> ISO3, from the countries table as the app builds it."""
     with open(ROOT / "data" / "countries.csv", encoding="utf-8") as handle:
         return {row["name"].lower(): row["iso3"] for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def parties() -> dict[str, str]:
+    """Each party's name and alias -> its code, from the parties table as the app builds it."""
+    with open(ROOT / "data" / "parties.csv", encoding="utf-8") as handle:
+        return {name: row["party_code"] for row in csv.DictReader(handle)
+                for name in [row["name"], *row["aliases"].split(";")] if name}
 
 
 def excerpt(name: str) -> bytes:
@@ -80,23 +89,21 @@ def test_each_excerpt_is_detected_and_read(name, layout, rows, records, s400, fc
 
 
 @pytest.mark.parametrize("name", [e[0] for e in EXCERPTS if e[0] != R2])
-def test_only_names_that_are_not_countries_block_the_excerpts(codes, name):
-    # Every remaining problem is a party name (item 2 of issue 12), located at its line and column.
-    parsed = parse_sipri(excerpt(name), name, codes, TODAY)
-    assert parsed.tables["deals"]
-    for problem in parsed.problems:
-        assert problem.rule == "unknown country" and problem.column in ("Recipient", "Supplier"), problem
-        assert problem.line, problem
+def test_every_excerpt_parses_with_each_name_a_state_or_a_party(codes, parties, name):
+    parsed = parse_sipri(excerpt(name), name, codes, TODAY, parties)
+    assert parsed.tables["deals"] and parsed.problems == []
+    for _, deal in parsed.tables["deals"]:
+        for role in ("buyer", "supplier"):
+            assert bool(deal[f"{role}_iso3"]) != bool(deal[f"{role}_code"]), deal
 
 
-def test_names_reach_resolution_with_their_line_and_column(codes):
-    # The reader hands each name as a cell; a historical state is still a located problem for now.
+def test_historical_states_and_renamed_parties_are_parties_of_the_table(codes, parties):
     name = "alexarui__network-analysis__trade-register"
-    reading = read_export(excerpt(name), name)
-    soviet = next(r for r in reading.records if r.supplier.text == "Soviet Union")
-    assert (soviet.supplier.line, soviet.supplier.column) == (14, "Supplier")
-    problems = parse_sipri(excerpt(name), name, codes, TODAY).problems
-    assert any((p.line, p.column) == (14, "Supplier") and "'Soviet Union'" in p.message for p in problems)
+    parsed = parse_sipri(excerpt(name), name, codes, TODAY, parties)
+    suppliers = {d["title"]: d["supplier_code"] for _, d in parsed.tables["deals"] if d["supplier_code"]}
+    assert "soviet-union" in suppliers.values()
+    assert parsed.tables["parties"] == []  # every party of the excerpt is in data/parties.csv
+    assert parties["Libya HoR*"] == parties["House of Representatives (Libya)*"] == "house-of-representatives-libya"
 
 
 def test_s400_deals_of_the_newest_register(codes):
@@ -133,7 +140,7 @@ def test_broken_records_are_rejoined_whole(designation, comment_end):
 def test_rejoining_is_a_notice_in_the_plan_not_a_problem(codes):
     name = "ColasDroin__SIPRI_arms_transfers_analysis__trade-register"
     parsed = parse_sipri(excerpt(name), name, codes, TODAY)
-    assert [n.line for n in parsed.notices] == [63, 193, 222, 242]
+    assert [n.line for n in parsed.notices if n.rule == "rejoined record"] == [63, 193, 222, 242]
     assert not [p for p in parsed.problems if p.rule == "malformed row"]
 
 
@@ -331,40 +338,34 @@ def test_whole_rtf_register_is_refused():
     assert problem.rule == "unsupported layout"
 
 
-@pytest.mark.parametrize("name, unmarked", [
-    (WHOLE[0][0], {"Biafra", "Katanga", "Northern Cyprus", "Saint Vincent", "Yemen Arab Republic (North Yemen)"}),
-    (WHOLE[3][0], {"Libya GNC", "Micronesia"}),
-])
-def test_whole_export_is_blocked_only_by_party_names(codes, name, unmarked):
-    # The newest export in each CSV layout: nothing but names stops it. Most are SIPRI-marked parties
-    # (*, **, unknown) or historical states; these few carry no mark, for item 2 of issue 12 to place.
-    parsed = parse_sipri(whole(name), name, codes, TODAY)
-    names = {p.message.split("'")[1] for p in parsed.problems}
-    assert {p.rule for p in parsed.problems} == {"unknown country"}
-    assert {n for n in names if not is_party(n)} == unmarked
+WHOLE_PARTIES = [
+    # file, parties by kind (those not ISO states), of which new to data/parties.csv
+    (WHOLE[0][0], {"historical state": 9, "state": 1, "non-state actor": 55, "organisation": 6, "unknown": 2}, 0),
+    (WHOLE[3][0], {"non-state actor": 20, "organisation": 5, "unknown": 2}, 0),
+]
+
+
+@pytest.mark.parametrize("name, kinds, new", WHOLE_PARTIES)
+def test_whole_export_names_only_states_and_parties(codes, parties, name, kinds, new):
+    parsed = parse_sipri(whole(name), name, codes, TODAY, parties)
+    assert parsed.problems == []
+    with open(ROOT / "data" / "parties.csv", encoding="utf-8") as handle:
+        kind_of = {row["party_code"]: row["kind"] for row in csv.DictReader(handle)}
+    named = {d[f"{role}_code"] for _, d in parsed.tables["deals"] for role in ("buyer", "supplier")} - {""}
+    assert dict(Counter(kind_of[code] for code in named)) == kinds and len(parsed.tables["parties"]) == new
 
 
 # --- the plan: notices beside the problems ----------------------------------------------------
 
-def with_countries_for_parties(data: bytes) -> bytes:
-    """The excerpt with every party name replaced by a country, as item 2 of issue 12 will resolve them."""
-    lines = data.decode("latin-1").splitlines(keepends=True)
-    for i, line in enumerate(lines):
-        cells = line.rstrip("\r\n").split(",")  # SIPRI writes no quotes: a plain split is exact
-        if len(cells) > 2 and (is_party(cells[0]) or is_party(cells[1])):
-            cells[:2] = ["Chad" if is_party(c) else c for c in cells[:2]]
-            lines[i] = ",".join(cells) + line[len(line.rstrip("\r\n")):]
-    return "".join(lines).encode("latin-1")
-
-
 def test_plan_carries_the_rejoined_lines_and_cli_prints_them(real_db, tmp_path, capsys):
     from s400tracker import cli
     name = "ColasDroin__SIPRI_arms_transfers_analysis__trade-register"
-    data = with_countries_for_parties(excerpt(name))
+    data = excerpt(name)
     plan = importing.plan_import(real_db, data, "colas.csv")
     assert plan.problems == [] and plan.writes_anything
     assert [(n.line, n.rule) for n in plan.notices] == [(63, "rejoined record"), (193, "rejoined record"),
-                                                         (222, "rejoined record"), (242, "rejoined record")]
+                                                         (222, "rejoined record"), (242, "rejoined record"),
+                                                         (249, "separate orders")]
     payload = tmp_path / "colas.csv"
     payload.write_bytes(data)
     assert cli.run_import(payload, real_db, None, dry_run=True, by=None) == 0

@@ -20,14 +20,14 @@ def test_units_delivered_sums_actual_batches_per_unit_only():
 
 def test_headline_counts_operators_orders_and_contract_value():
     pairs = pd.DataFrame([  # deals summed per (supplier, buyer, status), as aggregates.deal_pairs gives them
-        {"buyer_iso3": "TUR", "status": "delivered", "deal_count": 1, "counted_deals": 1, "valued_deals": 1,
+        {"buyer_code": "TUR", "status": "delivered", "deal_count": 1, "counted_deals": 1, "valued_deals": 1,
          "value_usd_nominal": 2.5e9},
         # a framework and the contract that carried it out: the value is the contract's, counted once
-        {"buyer_iso3": "IND", "status": "delivering", "deal_count": 2, "counted_deals": 1, "valued_deals": 1,
+        {"buyer_code": "IND", "status": "delivering", "deal_count": 2, "counted_deals": 1, "valued_deals": 1,
          "value_usd_nominal": 5.43e9},
-        {"buyer_iso3": "IND", "status": "signed", "deal_count": 1, "counted_deals": 1, "valued_deals": 0,
+        {"buyer_code": "IND", "status": "signed", "deal_count": 1, "counted_deals": 1, "valued_deals": 0,
          "value_usd_nominal": None},
-        {"buyer_iso3": "QAT", "status": "interest", "deal_count": 1, "counted_deals": 0, "valued_deals": 0,
+        {"buyer_code": "QAT", "status": "interest", "deal_count": 1, "counted_deals": 0, "valued_deals": 0,
          "value_usd_nominal": None},  # not an order
     ])
     status = pd.DataFrame({"operator_status": ["operator", "operator", "interest"]})

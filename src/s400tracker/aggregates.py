@@ -11,7 +11,15 @@ from .queries import (DEAL_YEAR, DEALS_FROM, DEALS_WHERE, DELIVERIES_FROM, DELIV
                       EVENTS_WHERE, IS_COUNTED, PAYMENTS_FROM, PAYMENTS_WHERE, run)
 from . import summaries
 from .columns import COUNTED_DEALS, select_list
-from .filters import Filters
+from .filters import SYSTEM, Filters
+from .schema import OPERATOR_STATUS
+
+
+# The system filter on the per-system status table (the record's own SQL is on a deal's system).
+IN_SYSTEMS_CHOSEN = (f"(len(${SYSTEM.attribute}::VARCHAR[]) = 0 "
+                     f"OR list_contains(${SYSTEM.attribute}::VARCHAR[], cs.system_id))")
+# The operator statuses, strongest first, as a SQL list: a status's place in it is its rank.
+RANKS = "[" + ", ".join(f"'{status}'" for status in OPERATOR_STATUS) + "]"
 
 
 def delivered_units(conn, filters: Filters) -> pd.DataFrame:
@@ -27,12 +35,17 @@ def delivered_units(conn, filters: Filters) -> pd.DataFrame:
 
 
 def country_status(conn, filters: Filters) -> pd.DataFrame:
-    """Operator status per buyer country among the deals in view, with names and map points."""
+    """Operator status per buyer state among the deals in view, with names and map points: for
+    each state the strongest of its statuses for the systems in view (derive.country_status)."""
     sql = f"""
     WITH counts AS (SELECT d.buyer_iso3 AS iso3, count(*) AS deal_count FROM {DEALS_FROM}
-                    WHERE {DEALS_WHERE} GROUP BY d.buyer_iso3)
-    SELECT cs.iso3, c.name, cs.operator_status, cs.basis, c.label_lat, c.label_lon, n.deal_count
-    FROM country_status cs JOIN countries c USING (iso3) JOIN counts n USING (iso3)
+                    WHERE {DEALS_WHERE} AND d.buyer_iso3 IS NOT NULL GROUP BY d.buyer_iso3),
+    ranked AS (SELECT cs.*, list_position({RANKS}, cs.operator_status) AS rank FROM country_status cs
+               WHERE {IN_SYSTEMS_CHOSEN}),
+    best AS (SELECT iso3, arg_min(operator_status, rank) AS operator_status, arg_min(basis, rank) AS basis
+             FROM ranked GROUP BY iso3)
+    SELECT b.iso3, c.name, b.operator_status, b.basis, c.label_lat, c.label_lon, n.deal_count
+    FROM best b JOIN countries c USING (iso3) JOIN counts n USING (iso3)
     ORDER BY c.name"""
     return run(conn, sql, filters)
 
@@ -44,16 +57,16 @@ def deal_pairs(conn, filters: Filters) -> pd.DataFrame:
     those with a nominal USD value, summed in ``value_usd_nominal``."""
     sql = f"""
     WITH usd AS (SELECT record_id, usd_nominal FROM conversions WHERE figure = 'deal value')
-    SELECT d.supplier_iso3, s.name AS supplier, d.buyer_iso3, b.name AS buyer, d.status,
+    SELECT d.supplier_code, s.name AS supplier, d.buyer_code, b.name AS buyer, d.status,
            count(*) AS deal_count, count(*) FILTER (WHERE k.counted) AS counted_deals,
            count(usd.usd_nominal) FILTER (WHERE k.counted) AS valued_deals,
            sum(usd.usd_nominal) FILTER (WHERE k.counted) AS value_usd_nominal,
            any_value(b.label_lat) AS buyer_lat, any_value(b.label_lon) AS buyer_lon,
            any_value(s.label_lat) AS supplier_lat, any_value(s.label_lon) AS supplier_lon
-    FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN countries s ON s.iso3 = d.supplier_iso3
+    FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code JOIN all_parties s ON s.code = d.supplier_code
     LEFT JOIN usd ON usd.record_id = d.deal_id JOIN deal_counting k ON k.deal_id = d.deal_id
     WHERE {DEALS_WHERE}
-    GROUP BY d.supplier_iso3, s.name, d.buyer_iso3, b.name, d.status ORDER BY supplier, buyer, d.status"""
+    GROUP BY d.supplier_code, s.name, d.buyer_code, b.name, d.status ORDER BY supplier, buyer, d.status"""
     return run(conn, sql, filters)
 
 
@@ -65,7 +78,7 @@ def deal_years(conn, filters: Filters) -> pd.DataFrame:
     SELECT {DEAL_YEAR} AS year, b.name AS buyer, d.value_currency, d.status, count(*) AS deal_count,
            sum(d.value_amount) AS value_amount, sum(usd.usd_nominal) AS value_usd_nominal,
            sum(usd.usd_constant) AS value_usd_constant
-    FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 LEFT JOIN usd ON usd.record_id = d.deal_id
+    FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code LEFT JOIN usd ON usd.record_id = d.deal_id
     WHERE {DEALS_WHERE} AND {IS_COUNTED}
     GROUP BY ALL ORDER BY year, buyer, d.value_currency, d.status"""
     return run(conn, sql, filters)
@@ -83,7 +96,7 @@ def money_deals(conn, filters: Filters) -> pd.DataFrame:
                seller.name AS seller, maker.name AS manufacturer, d.status,
                CASE WHEN usd.usd_nominal > 0 THEN usd.usd_nominal END AS nominal,
                CASE WHEN usd.usd_constant > 0 THEN usd.usd_constant END AS constant
-        FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN systems sy USING (system_id)
+        FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code JOIN systems sy USING (system_id)
         LEFT JOIN organizations seller ON seller.org_id = d.seller_org_id
         LEFT JOIN organizations maker ON maker.org_id = sy.manufacturer_org_id
         JOIN usd ON usd.record_id = d.deal_id LEFT JOIN paid ON paid.deal_id = d.deal_id
@@ -113,24 +126,24 @@ def timeline_years(conn, filters: Filters, lanes: int = 25) -> pd.DataFrame:
     (``buyers_in_view`` buyers have any)."""
     sql = f"""
     WITH busiest AS (
-        SELECT buyer_iso3, count(*) AS n, count(*) OVER () AS buyers_in_view FROM (
-            SELECT d.buyer_iso3 FROM {DEALS_FROM} WHERE {DEALS_WHERE}
-            UNION ALL SELECT d.buyer_iso3 FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE})
-        GROUP BY buyer_iso3 ORDER BY n DESC, buyer_iso3 LIMIT $lanes),
+        SELECT buyer_code, count(*) AS n, count(*) OVER () AS buyers_in_view FROM (
+            SELECT d.buyer_code FROM {DEALS_FROM} WHERE {DEALS_WHERE}
+            UNION ALL SELECT d.buyer_code FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE})
+        GROUP BY buyer_code ORDER BY n DESC, buyer_code LIMIT $lanes),
     marks AS (
-        SELECT 'signed' AS kind, d.buyer_iso3, NULL::BOOLEAN AS planned, NULL AS schedule, NULL AS basis,
+        SELECT 'signed' AS kind, d.buyer_code, NULL::BOOLEAN AS planned, NULL AS schedule, NULL AS basis,
                NULL AS type, year(d.signed_date) AS year
         FROM {DEALS_FROM} WHERE {DEALS_WHERE} AND d.signed_date IS NOT NULL
-        UNION ALL SELECT 'delivery', d.buyer_iso3, coalesce(v.planned, false), sch.schedule, v.basis, NULL,
+        UNION ALL SELECT 'delivery', d.buyer_code, coalesce(v.planned, false), sch.schedule, v.basis, NULL,
                year(v.date)
         FROM {DELIVERIES_FROM} LEFT JOIN delivery_schedule sch ON sch.delivery_id = v.delivery_id
         WHERE {DELIVERIES_WHERE} AND v.date IS NOT NULL
-        UNION ALL SELECT 'event', d.buyer_iso3, NULL, NULL, NULL, e.type, year(e.date)
+        UNION ALL SELECT 'event', d.buyer_code, NULL, NULL, NULL, e.type, year(e.date)
         FROM {EVENTS_FROM} WHERE {EVENTS_WHERE} AND e.date IS NOT NULL AND d.deal_id IS NOT NULL)
-    SELECT m.kind, m.buyer_iso3, c.name AS buyer, m.planned, m.schedule, m.basis, m.type, m.year, count(*) AS n,
+    SELECT m.kind, m.buyer_code, c.name AS buyer, m.planned, m.schedule, m.basis, m.type, m.year, count(*) AS n,
            any_value(busiest.buyers_in_view) AS buyers_in_view
-    FROM marks m JOIN busiest USING (buyer_iso3) JOIN countries c ON c.iso3 = m.buyer_iso3
-    GROUP BY ALL ORDER BY m.kind, m.buyer_iso3, m.planned, m.schedule, m.basis, m.type, m.year"""
+    FROM marks m JOIN busiest USING (buyer_code) JOIN all_parties c ON c.code = m.buyer_code
+    GROUP BY ALL ORDER BY m.kind, m.buyer_code, m.planned, m.schedule, m.basis, m.type, m.year"""
     return run(conn, sql, filters, lanes=lanes)
 
 
@@ -140,20 +153,20 @@ def cumulative_years(conn, filters: Filters, series: int = 12) -> pd.DataFrame:
     scale. ``series_in_view`` is how many (buyer, unit) pairs there are in all."""
     sql = f"""
     WITH usable AS (
-        SELECT d.buyer_iso3, v.unit, coalesce(v.planned, false) AS planned, v.basis, year(v.date) AS year,
+        SELECT d.buyer_code, v.unit, coalesce(v.planned, false) AS planned, v.basis, year(v.date) AS year,
                v.quantity
         FROM {DELIVERIES_FROM}
         WHERE {DELIVERIES_WHERE} AND v.quantity IS NOT NULL AND v.unit IS NOT NULL AND v.date IS NOT NULL),
     ranked AS (
-        SELECT buyer_iso3, unit, sum(quantity) FILTER (WHERE basis = 'batch') AS batches,
+        SELECT buyer_code, unit, sum(quantity) FILTER (WHERE basis = 'batch') AS batches,
                count(*) OVER () AS series_in_view
-        FROM usable GROUP BY buyer_iso3, unit),
+        FROM usable GROUP BY buyer_code, unit),
     chosen AS (SELECT * FROM ranked WHERE batches IS NOT NULL
-               ORDER BY batches DESC, buyer_iso3, unit LIMIT $series)
-    SELECT u.buyer_iso3, c.name AS buyer, u.unit, u.planned, u.basis, u.year, count(*) AS n,
+               ORDER BY batches DESC, buyer_code, unit LIMIT $series)
+    SELECT u.buyer_code, c.name AS buyer, u.unit, u.planned, u.basis, u.year, count(*) AS n,
            sum(u.quantity) AS quantity, any_value(ch.series_in_view) AS series_in_view
-    FROM usable u JOIN chosen ch USING (buyer_iso3, unit) JOIN countries c ON c.iso3 = u.buyer_iso3
-    GROUP BY ALL ORDER BY u.buyer_iso3, u.unit, u.planned, u.basis, u.year"""
+    FROM usable u JOIN chosen ch USING (buyer_code, unit) JOIN all_parties c ON c.code = u.buyer_code
+    GROUP BY ALL ORDER BY u.buyer_code, u.unit, u.planned, u.basis, u.year"""
     return run(conn, sql, filters, series=series)
 
 
@@ -164,7 +177,7 @@ def counted_deals(conn, filters: Filters, limit: int | None = None) -> pd.DataFr
     sql = f"""
     WITH usd AS (SELECT record_id, usd_nominal FROM conversions WHERE figure = 'deal value')
     SELECT {select_list(COUNTED_DEALS)}, count(*) OVER () AS total
-    FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN deal_counting k ON k.deal_id = d.deal_id
+    FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code JOIN deal_counting k ON k.deal_id = d.deal_id
     LEFT JOIN usd ON usd.record_id = d.deal_id
     WHERE {DEALS_WHERE} AND k.contracted
     ORDER BY NOT k.counted, b.name, d.deal_id LIMIT $limit"""

@@ -13,6 +13,13 @@ COMPOSITE_FIELDS = {
     "deliveries": {"quantity": ("quantity", "unit")},
     "payments": {"amount": ("amount", "currency")},
 }
+# Fields a source can claim that the record has no column for: what a register such as SIPRI's
+# says of a deal beside the curated record (its TIV is a volume index, never money). The record
+# holds no value to prefer, so the newest source's claim is the preferred one.
+SOURCE_FIELDS = {
+    "deals": {"delivered": "number delivered, in the source's unit", "delivery_years": "years of delivery",
+              "tiv": "SIPRI TIV of the order (a volume index, not money)", "comment": "the source's comment"},
+}
 RECORD_TABLES = {"deal": "deals", "delivery": "deliveries", "payment": "payments",
                  "event": "events", "organization": "organizations", "system": "systems"}
 
@@ -20,7 +27,12 @@ RECORD_TABLES = {"deal": "deals", "delivery": "deliveries", "payment": "payments
 def claimable_fields(table: str) -> set[str]:
     """Every field of ``table`` a source can claim a value for."""
     columns = {c.name for c in TABLES_BY_NAME[table].columns}
-    return columns | set(COMPOSITE_FIELDS.get(table, {}))
+    return columns | set(COMPOSITE_FIELDS.get(table, {})) | set(SOURCE_FIELDS.get(table, {}))
+
+
+def is_source_field(table: str, field: str) -> bool:
+    """Whether ``field`` is a claim with no column of its own (SOURCE_FIELDS)."""
+    return field in SOURCE_FIELDS.get(table, {})
 
 
 def _number(text: str) -> float:
@@ -39,6 +51,8 @@ def _pair(text: str, vocab: tuple[str, ...], what: str) -> tuple[float, str]:
 
 def parse_claim(table: str, field: str, text: str):
     """Parse a claimed value into a comparable value; ValueError says what is wrong."""
+    if is_source_field(table, field):
+        return text.strip()
     composite = COMPOSITE_FIELDS.get(table, {}).get(field)
     if composite:
         vocab = UNIT if composite[1] == "unit" else CURRENCY
@@ -54,7 +68,10 @@ def parse_claim(table: str, field: str, text: str):
 
 
 def record_value(table: str, field: str, raw_record: dict[str, str]):
-    """The record's own value for ``field``, parsed like a claim (None when empty)."""
+    """The record's own value for ``field``, parsed like a claim (None when empty or when the
+    record has no column for it)."""
+    if is_source_field(table, field):
+        return None
     composite = COMPOSITE_FIELDS.get(table, {}).get(field)
     if composite:
         first, second = (raw_record.get(name, "") for name in composite)

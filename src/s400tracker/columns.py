@@ -51,6 +51,9 @@ DEALS = (
     Col("financing", "d.financing"), Col("notes", "d.notes"), ORIGIN_OF["d"], IMPORT_OF["d"],
     Col("parent_deal_id", "d.parent_deal_id"), Col("relation", "coalesce(d.relation, 'contract')"),
     Col("counted_in_totals", "k.counted"), Col("counting_reason", "k.reason"),
+    # Who, as a party: a state's ISO3 or another party's code, and its kind (schema.PARTY_KIND).
+    Col("buyer_code", "d.buyer_code"), Col("buyer_kind", "b.kind"),
+    Col("supplier_code", "d.supplier_code"), Col("supplier_kind", "s.kind"),
     # for the charts and the map, not the CSV
     Col("manufacturer", "maker.name", csv=False), Col("signed_start", "d.signed_date::TIMESTAMP", csv=False),
     Col("year", deal_year_sql("d"), csv=False), Col("buyer_lat", "b.label_lat", csv=False),
@@ -68,6 +71,7 @@ DELIVERIES = (
     Col("quantity_note", "v.quantity_note"), Col("description", "v.description", screen=91),
     ORIGIN_OF["v"], IMPORT_OF["v"],
     Col("schedule", "sch.schedule", screen=8),  # actual, planned, or overdue (a plan whose date has passed)
+    Col("buyer_code", "v.buyer_code"),  # the buyer as a party (buyer_iso3 is empty for a non-state one)
     Col("date_start", "v.date::TIMESTAMP", csv=False), DISPUTED,
 )
 
@@ -80,7 +84,7 @@ PAYMENTS = (
     Col("usd_nominal", "usd.usd_nominal", screen=7, label="US$ nominal", kind=MONEY),
     Col("usd_constant", "usd.usd_constant"), Col("kind", "p.kind", screen=8),
     Col("confidence", "p.confidence", screen=9), SOURCES_OF_RECORD, Col("description", "p.description"),
-    ORIGIN_OF["p"], IMPORT_OF["p"],
+    ORIGIN_OF["p"], IMPORT_OF["p"], Col("buyer_code", "p.buyer_code"),
     Col("buyer", "b.name", csv=False), Col("date_start", "p.date::TIMESTAMP", csv=False), DISPUTED,
 )
 
@@ -90,7 +94,7 @@ EVENTS = (
     Col("title", "e.title", screen=4, kind=WIDE), Col("confidence", "e.confidence", screen=5),
     SOURCES_OF_RECORD, Col("description", "e.description"), Col("deal_id", "e.deal_id", screen=6),
     ORIGIN_OF["e"], IMPORT_OF["e"],
-    Col("date_start", "e.date::TIMESTAMP", csv=False), Col("buyer_iso3", "e.buyer_iso3", csv=False),
+    Col("date_start", "e.date::TIMESTAMP", csv=False), Col("buyer_code", "e.buyer_code", csv=False),
 )
 
 SOURCES = (

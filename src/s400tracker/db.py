@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from .schema import IMPORT_FORMAT, OPERATOR_STATUS, ORIGIN, ORIGIN_TABLES, PRECISION, TABLES, Column, Table
+from .schema import IMPORT_FORMAT, OPERATOR_STATUS, ORIGIN, PARTY_KIND, ORIGIN_TABLES, PRECISION, TABLES, Column, Table
 
 SQL_TYPES = {"text": "VARCHAR", "number": "DOUBLE", "integer": "INTEGER", "bool": "BOOLEAN", "date": "DATE"}
 
@@ -35,8 +35,11 @@ CREATE TABLE conversions (
     usd_nominal DOUBLE, cpi_year_value DOUBLE, cpi_base_value DOUBLE,
     cpi_source_id VARCHAR, usd_constant DOUBLE,
     base_year INTEGER NOT NULL, note VARCHAR);
+CREATE TABLE all_parties (
+    code VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL CHECK (kind IN ({party_kinds})),
+    iso3 VARCHAR, place_iso3 VARCHAR, label_lat DOUBLE, label_lon DOUBLE, note VARCHAR);
 CREATE TABLE country_status (
-    iso3 VARCHAR NOT NULL,
+    iso3 VARCHAR NOT NULL, system_id VARCHAR NOT NULL,
     operator_status VARCHAR NOT NULL CHECK (operator_status IN ({operator_status})),
     basis VARCHAR NOT NULL, deal_ids VARCHAR NOT NULL);
 CREATE TABLE deal_counting (
@@ -50,12 +53,12 @@ CREATE TABLE data_version (
     description VARCHAR NOT NULL);
 """
 IMPORT_COLUMNS = ["import_id", "committed_at", "committed_by", "file_name", "file_hash", "format", "counts"]
-DERIVED_TABLES = ("event_countries", "conversions", "country_status", "deal_counting", "delivery_schedule",
-                  "data_version")
+DERIVED_TABLES = ("all_parties", "event_countries", "conversions", "country_status", "deal_counting",
+                  "delivery_schedule", "data_version")
 ORIGIN_DDL = [f"origin VARCHAR NOT NULL CHECK (origin IN ({', '.join(repr(o) for o in ORIGIN)}))",
               "import_id INTEGER"]
-DERIVED_KEYS = {"event_countries": ("event_id", "iso3"), "country_status": ("iso3",), "deal_counting": ("deal_id",),
-                "delivery_schedule": ("delivery_id",)}
+DERIVED_KEYS = {"event_countries": ("event_id", "iso3"), "country_status": ("iso3", "system_id"),
+                "all_parties": ("code",), "deal_counting": ("deal_id",), "delivery_schedule": ("delivery_id",)}
 
 
 class Reference(NamedTuple):
@@ -74,6 +77,9 @@ DERIVED_REFERENCES = (
     Reference("conversions", "fx_source_id", "sources", "source_id"),
     Reference("conversions", "cpi_source_id", "sources", "source_id"),
     Reference("country_status", "iso3", "countries", "iso3"),
+    Reference("country_status", "system_id", "systems", "system_id"),
+    Reference("deals", "buyer_code", "all_parties", "code"),
+    Reference("deals", "supplier_code", "all_parties", "code"),
     Reference("deal_counting", "deal_id", "deals", "deal_id"),
     Reference("delivery_schedule", "delivery_id", "deliveries", "delivery_id"),
 )
@@ -119,7 +125,8 @@ def schema_ddl() -> str:
         columns += ORIGIN_DDL if table.name in ORIGIN_TABLES else []
         statements.append(f"CREATE TABLE {_quote(table.name)} (\n    " + ",\n    ".join(columns) + ");")
     return "\n".join(statements) + DERIVED_DDL.format(operator_status=_literals(OPERATOR_STATUS),
-                                                                  precisions=_literals(PRECISION))
+                                                      party_kinds=_literals(PARTY_KIND),
+                                                      precisions=_literals(PRECISION))
 
 
 def primary_keys() -> dict[str, tuple[str, ...]]:

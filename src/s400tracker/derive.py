@@ -24,7 +24,8 @@ STATUS_FROM_DEAL = {"signed": "on order", "delivering": "on order", "delivered":
 CONVERSION_COLUMNS = ["figure", "record_type", "record_id", "citation_id", "amount", "currency", "qualifier",
                       "year", "fx_year", "fx_rate", "fx_source_id", "usd_nominal", "cpi_year_value",
                       "cpi_base_value", "cpi_source_id", "usd_constant", "base_year", "note"]
-STATUS_COLUMNS = ["iso3", "operator_status", "basis", "deal_ids"]
+STATUS_COLUMNS = ["iso3", "system_id", "operator_status", "basis", "deal_ids"]
+PARTY_COLUMNS = ["code", "name", "kind", "iso3", "place_iso3", "label_lat", "label_lon", "note"]
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def _first_actual_deliveries(deliveries: pd.DataFrame) -> pd.DataFrame:
 
 def _deal_statuses(deals: pd.DataFrame, deliveries: pd.DataFrame) -> pd.DataFrame:
     first = _first_actual_deliveries(deliveries)
-    statuses = deals[["deal_id", "buyer_iso3", "status"]].copy()
+    statuses = deals[["deal_id", "buyer_iso3", "system_id", "status"]].copy()
     joined = statuses[["deal_id"]].join(first, on="deal_id")
     operator = joined["delivery_id"].notna()
     statuses["operator_status"] = statuses["status"].map(STATUS_FROM_DEAL).where(~operator, "operator")
@@ -153,14 +154,41 @@ def _deal_statuses(deals: pd.DataFrame, deliveries: pd.DataFrame) -> pd.DataFram
 
 
 def country_status(deals: pd.DataFrame, deliveries: pd.DataFrame) -> pd.DataFrame:
-    """Each buyer country's operator status: the strongest status among its deals."""
+    """Each buyer state's operator status per system: the strongest status among its deals for
+    that system (the map combines the systems in view). Parties that are not states have none."""
     statuses = _deal_statuses(deals, deliveries).sort_values("deal_id", kind="stable")
+    statuses = statuses[statuses["buyer_iso3"].notna()]
     statuses["rank"] = statuses["operator_status"].map(OPERATOR_STATUS.index)
-    best = statuses.sort_values(["buyer_iso3", "rank"], kind="stable").drop_duplicates("buyer_iso3")
-    ids = statuses.groupby("buyer_iso3", sort=True)["deal_id"].agg("; ".join)
-    out = best.set_index("buyer_iso3")[["operator_status", "basis"]].join(ids.rename("deal_ids"))
+    keys = ["buyer_iso3", "system_id"]
+    best = statuses.sort_values([*keys, "rank"], kind="stable").drop_duplicates(keys)
+    ids = statuses.groupby(keys, sort=True)["deal_id"].agg("; ".join)
+    out = best.set_index(keys)[["operator_status", "basis"]].join(ids.rename("deal_ids"))
     out = out.sort_index().reset_index().rename(columns={"buyer_iso3": "iso3"})
     return out[STATUS_COLUMNS]
+
+
+def with_party_codes(deals: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """The deals with ``buyer_code``/``supplier_code`` always the party's code (a state's ISO3)
+    and ``buyer_iso3``/``supplier_iso3`` the ISO3 of a state party, empty for any other."""
+    states = countries["iso3"]
+    out = deals.copy()
+    for role in ("buyer", "supplier"):
+        given = out[f"{role}_code"] if f"{role}_code" in out else pd.Series(None, index=out.index, dtype=object)
+        code = given.where(given.notna(), out[f"{role}_iso3"])
+        out[f"{role}_code"] = code
+        out[f"{role}_iso3"] = code.where(code.isin(states))
+    return out
+
+
+def all_parties(countries: pd.DataFrame, parties: pd.DataFrame) -> pd.DataFrame:
+    """Every party a deal may name: each state (its ISO3, drawn at its label point) and each party
+    of the parties table (drawn at its place's point, or not at all)."""
+    points = countries.set_index("iso3")[["label_lat", "label_lon"]]
+    states = countries.assign(code=countries["iso3"], kind="state", place_iso3=countries["iso3"], note=None)
+    others = parties.rename(columns={"party_code": "code"}).assign(iso3=None)
+    others = others.join(points, on="place_iso3")
+    frame = pd.concat([states[PARTY_COLUMNS], others[PARTY_COLUMNS]], ignore_index=True)
+    return frame.astype({"iso3": "object", "note": "object"})
 
 
 def event_countries(events: pd.DataFrame) -> pd.DataFrame:
@@ -215,9 +243,12 @@ def delivery_schedule(deliveries: pd.DataFrame, as_of) -> pd.DataFrame:
 
 
 def derived_tables(frames: dict[str, pd.DataFrame], rates: Rates, as_of) -> dict[str, pd.DataFrame]:
-    """The conversions, country_status, deal_counting and delivery_schedule tables of the curated
-    (or synthetic) frames; ``as_of`` is the date the sources were checked to."""
-    return {"conversions": conversions(frames["deals"], frames["payments"], frames["citations"], rates),
-            "country_status": country_status(frames["deals"], frames["deliveries"]),
-            "deal_counting": deal_counting(frames["deals"]),
+    """The deals with their party codes, and the all_parties, conversions, country_status,
+    deal_counting and delivery_schedule tables of the curated (or synthetic) frames; ``as_of`` is
+    the date the sources were checked to."""
+    deals = with_party_codes(frames["deals"], frames["countries"])
+    return {"deals": deals, "all_parties": all_parties(frames["countries"], frames["parties"]),
+            "conversions": conversions(deals, frames["payments"], frames["citations"], rates),
+            "country_status": country_status(deals, frames["deliveries"]),
+            "deal_counting": deal_counting(deals),
             "delivery_schedule": delivery_schedule(frames["deliveries"], as_of)}

@@ -15,7 +15,7 @@ data offers, from ``queries.filter_choices``) a shared link and
 from dataclasses import dataclass, field, make_dataclass
 from urllib.parse import parse_qs, urlencode
 
-from .schema import CONFIDENCE, DEAL_STATUS, ORIGIN
+from .schema import CONFIDENCE, DEAL_STATUS, ORIGIN, S400_SYSTEM_ID
 
 MAX_VALUES = 50        # per parameter: more is not a real view, only a crafted link
 MAX_SHOWN = 40         # characters of a rejected value quoted back in a warning
@@ -119,8 +119,15 @@ class Codes(Filter):
 
     example: str = ""
     options_sql: str = ""
+    # A filter whose default chooses something (system: the S-400) takes this word for "every
+    # code", in the link as in the CLI: ?system=all.
+    everything: str = ""
 
     def parse(self, values, choices, warnings):
+        if not values:
+            return self.default
+        if self.everything and any(v.strip().casefold() == self.everything for v in values):
+            return ()
         # Matched without regard to case (tur, TUR; S400, s400), kept as the data spells them.
         known, kept = {code.casefold(): code for code in choices.codes.get(self.key, {})}, []
         for value in values:
@@ -130,7 +137,19 @@ class Codes(Filter):
             else:
                 warnings.append(ignored(f"Ignored {self.key} {_shown(value)}: no deal has that {self.key} "
                                 f"(use {self.example})."))
-        return tuple(dict.fromkeys(kept))
+        return tuple(dict.fromkeys(kept)) if kept else self.default
+
+    def to_url(self, value):
+        if tuple(value) == tuple(self.default):
+            return []
+        return list(value) or [self.everything]
+
+    def describe(self, value, names):
+        if tuple(value) == tuple(self.default):
+            return ""
+        if not value:
+            return f"every {self.label.lower()}"
+        return super().describe(value, names)
 
 
 @dataclass(frozen=True)
@@ -240,20 +259,21 @@ class Choice(Filter):
 
 
 # An event with no deal is in view if one of its countries is a chosen buyer (or supplier).
-_COUNTRIES_AS = ("SELECT DISTINCT d.{0}_iso3 AS code, c.name FROM deals d JOIN countries c ON c.iso3 = d.{0}_iso3 "
+_COUNTRIES_AS = ("SELECT DISTINCT d.{0}_code AS code, c.name FROM deals d JOIN all_parties c ON c.code = d.{0}_code "
                  "ORDER BY c.name, code")
 _EVENT_COUNTRY = ("{{record}}.event_id IN (SELECT event_id FROM event_countries "
                   "WHERE list_contains(${}::VARCHAR[], iso3))")
 
-BUYER = Codes("buyer", "buyers", "Buyer", "buyers", sql="list_contains($buyers::VARCHAR[], d.buyer_iso3)",
+BUYER = Codes("buyer", "buyers", "Buyer", "buyers", sql="list_contains($buyers::VARCHAR[], d.buyer_code)",
               loose_sql=_EVENT_COUNTRY.format("buyers"), placeholder="All buyers",
               example="an ISO3 country code, e.g. TUR", options_sql=_COUNTRIES_AS.format("buyer"))
 SUPPLIER = Codes("supplier", "suppliers", "Supplier", "suppliers",
-                 sql="list_contains($suppliers::VARCHAR[], d.supplier_iso3)",
+                 sql="list_contains($suppliers::VARCHAR[], d.supplier_code)",
                  loose_sql=_EVENT_COUNTRY.format("suppliers"), placeholder="All suppliers",
                  example="an ISO3 country code, e.g. RUS", options_sql=_COUNTRIES_AS.format("supplier"))
 SYSTEM = Codes("system", "systems", "System", "systems", sql="list_contains($systems::VARCHAR[], d.system_id)",
-                placeholder="All systems", example="a system id, e.g. s400",
+                placeholder="All systems", example="a system id, e.g. s400, or all", default=(S400_SYSTEM_ID,),
+                everything="all", help="The S-400 unless you choose others; clear it for every system.",
                 options_sql="SELECT DISTINCT d.system_id AS code, s.name FROM deals d JOIN systems s USING (system_id) "
                             "ORDER BY s.name, code")
 YEARS = YearRange("years", "years", "Years", "years", sql="{year} BETWEEN $year_from AND $year_to", scope="record")

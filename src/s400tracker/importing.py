@@ -83,6 +83,12 @@ def _country_codes(stored: dict[str, RawTable]) -> dict[str, str]:
     return {row["name"].lower(): row["iso3"] for _, row in stored["countries"].rows}
 
 
+def _party_names(stored: dict[str, RawTable]) -> dict[str, str]:
+    """Each party's name and aliases (';'-separated) to its code."""
+    return {name.strip(): row["party_code"] for _, row in stored["parties"].rows
+            for name in [row["name"], *row["aliases"].split(";")] if name.strip()}
+
+
 def parse_file(data: bytes, file_name: str, fmt: str | None, stored: dict[str, RawTable],
                today: dt.date) -> tuple[str, dict[str, RawTable], list[Problem], list[Notice]]:
     """The file's rows per table in the curated format, every problem found reading it, and
@@ -98,7 +104,7 @@ def parse_file(data: bytes, file_name: str, fmt: str | None, stored: dict[str, R
     fmt = fmt or detect_format(data)
     if fmt == "sipri":
         from .importers.sipri import parse_sipri
-        parsed = parse_sipri(data, file_name, _country_codes(stored), today)
+        parsed = parse_sipri(data, file_name, _country_codes(stored), today, _party_names(stored))
         tables = {name: RawTable([c.name for c in TABLES_BY_NAME[name].columns],
                                  [(Loc(file_name, line), row) for line, row in rows])
                   for name, rows in parsed.tables.items()}

@@ -62,7 +62,7 @@ TOOLTIP = {"text": "{tooltip}"}
 # deck.gl then reads as a per-row field); a quoted string stays a literal.
 PIXELS = "'pixels'"
 
-ARC_COLUMNS = ["supplier_iso3", "supplier", "buyer_iso3", "buyer", "deal_count", "statuses",
+ARC_COLUMNS = ["supplier_code", "supplier", "buyer_code", "buyer", "deal_count", "statuses",
                "value_usd_nominal", "valued_deals", "from_lon", "from_lat", "to_lon", "to_lat",
                "width", "tooltip"]
 
@@ -136,10 +136,10 @@ def arcs_frame(pairs: pd.DataFrame) -> pd.DataFrame:
     A pair whose country has no map point (a small state missing from the 110m outlines) is
     left out; ``unmapped_pairs`` names them so the page can say so.
     """
-    foreign = pairs[pairs["buyer_iso3"] != pairs["supplier_iso3"]]
+    foreign = pairs[pairs["buyer_code"] != pairs["supplier_code"]]
     if foreign.empty:
         return pd.DataFrame(columns=ARC_COLUMNS)
-    keys = ["supplier_iso3", "buyer_iso3"]
+    keys = ["supplier_code", "buyer_code"]
     grouped = foreign.groupby(keys, sort=True)
     arcs = grouped.agg(
         supplier=("supplier", "first"), buyer=("buyer", "first"),
@@ -188,7 +188,7 @@ def _lacks_point(frame: pd.DataFrame) -> pd.Series:
 
 def unmapped_pairs(pairs: pd.DataFrame) -> list[str]:
     """'supplier -> buyer' pairs (of deal_pairs) that cannot be drawn for want of a map point."""
-    foreign = pairs[pairs["buyer_iso3"] != pairs["supplier_iso3"]]
+    foreign = pairs[pairs["buyer_code"] != pairs["supplier_code"]]
     lacking = foreign[foreign[["supplier_lon", "supplier_lat", "buyer_lon", "buyer_lat"]].isna().any(axis=1)]
     return sorted({f"{s} -> {b}" for s, b in zip(lacking["supplier"], lacking["buyer"])})
 

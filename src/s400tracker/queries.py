@@ -78,13 +78,13 @@ def deals(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     sql = f"""
     WITH page AS (
         SELECT d.*, b.name AS buyer, {_count('deal')}
-        FROM {DEALS_FROM} JOIN countries b ON b.iso3 = d.buyer_iso3 WHERE {DEALS_WHERE}
+        FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code WHERE {DEALS_WHERE}
         ORDER BY b.name, coalesce(d.signed_date, d.announced_date) NULLS LAST, d.deal_id LIMIT $limit),
     {_sources_of_page('deal', 'deal_id')},
     usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'deal value')
     SELECT {select_list(DEALS)}, d.total
     FROM page d
-    JOIN countries b ON b.iso3 = d.buyer_iso3 JOIN countries s ON s.iso3 = d.supplier_iso3
+    JOIN all_parties b ON b.code = d.buyer_code JOIN all_parties s ON s.code = d.supplier_code
     JOIN systems sy USING (system_id)
     LEFT JOIN organizations seller ON seller.org_id = d.seller_org_id
     LEFT JOIN organizations maker ON maker.org_id = sy.manufacturer_org_id
@@ -99,11 +99,11 @@ def deliveries(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame
     """Delivery batches (actual and planned) of the filtered deals, by date: the first ``limit``."""
     sql = f"""
     WITH page AS (
-        SELECT v.*, d.buyer_iso3, {_count('delivery')} FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE}
+        SELECT v.*, d.buyer_iso3, d.buyer_code, {_count('delivery')} FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE}
         ORDER BY v.date, v.delivery_id LIMIT $limit),
     {_sources_of_page('delivery', 'delivery_id')}
     SELECT {select_list(DELIVERIES)}, v.total
-    FROM page v JOIN countries b ON b.iso3 = v.buyer_iso3
+    FROM page v JOIN all_parties b ON b.code = v.buyer_code
     LEFT JOIN src ON src.record_id = v.delivery_id
     LEFT JOIN delivery_schedule sch ON sch.delivery_id = v.delivery_id
     ORDER BY v.date, v.delivery_id"""
@@ -114,12 +114,12 @@ def payments(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Payments on the filtered deals with their USD conversions, by date: the first ``limit``."""
     sql = f"""
     WITH page AS (
-        SELECT p.*, d.buyer_iso3, {_count('payment')} FROM {PAYMENTS_FROM} WHERE {PAYMENTS_WHERE}
+        SELECT p.*, d.buyer_iso3, d.buyer_code, {_count('payment')} FROM {PAYMENTS_FROM} WHERE {PAYMENTS_WHERE}
         ORDER BY p.date, p.payment_id LIMIT $limit),
     {_sources_of_page('payment', 'payment_id')},
     usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'payment')
     SELECT {select_list(PAYMENTS)}, p.total
-    FROM page p JOIN countries b ON b.iso3 = p.buyer_iso3
+    FROM page p JOIN all_parties b ON b.code = p.buyer_code
     LEFT JOIN organizations payer ON payer.org_id = p.payer_org_id
     LEFT JOIN organizations payee ON payee.org_id = p.payee_org_id
     LEFT JOIN usd ON usd.record_id = p.payment_id
@@ -132,7 +132,7 @@ def events(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Events under the filters with their countries and sources, newest first: the first ``limit``."""
     sql = f"""
     WITH page AS (
-        SELECT e.*, d.buyer_iso3, {_count('event')} FROM {EVENTS_FROM} WHERE {EVENTS_WHERE}
+        SELECT e.*, d.buyer_code, {_count('event')} FROM {EVENTS_FROM} WHERE {EVENTS_WHERE}
         ORDER BY e.date DESC, e.event_id LIMIT $limit),
     {_sources_of_page('event', 'event_id')},
     codes AS (SELECT event_id, list(iso3 ORDER BY iso3) AS codes FROM event_countries

@@ -6,6 +6,8 @@ never be checked in one place and forgotten in the other.
 
 from dataclasses import dataclass
 
+# The system this tracker is about: the system filter's default, and SIPRI's S-400 under any name.
+S400_SYSTEM_ID = "s400"
 CONFIDENCE = ("confirmed", "reported", "unconfirmed")
 PRECISION = ("day", "month", "year")
 # approved: the buyer's government approved the purchase (e.g. India's Acceptance of Necessity),
@@ -27,6 +29,10 @@ EVENT_TYPE = ("sanctions", "programme_suspension", "statement", "test", "combat_
               "delivery_schedule", "industry", "other")
 ORG_ROLE = ("manufacturer", "exporter", "regulator", "procurement_agency",
             "ministry_of_defence", "armed_forces", "government", "other")
+# Who buys and who sells: an ISO state (the countries table), or a party SIPRI names that is not
+# one (the parties table): a state that no longer exists, a non-state actor (SIPRI marks it '*'),
+# an organisation ('**') or an unknown supplier or recipient.
+PARTY_KIND = ("state", "historical state", "non-state actor", "organisation", "unknown")
 RECORD_TYPE = ("deal", "delivery", "payment", "event", "organization", "system")
 CURRENCY = ("USD", "EUR", "RUB", "INR", "CHF", "CNY")
 
@@ -80,6 +86,11 @@ def _country(name: str, required: bool = True) -> Column:
     return Column(name, required=required, ref=("countries", "iso3"), max_length=3)
 
 
+def _party(name: str) -> Column:
+    # A code of the parties table, or a country's ISO3 (then it must equal the *_iso3 column).
+    return Column(name, max_length=80, may_be_absent=True)
+
+
 def _org(name: str) -> Column:
     return Column(name, ref=("organizations", "org_id"), max_length=80)
 
@@ -98,6 +109,12 @@ TABLES: tuple[Table, ...] = (
         _id("org_id"), Column("name", required=True), _country("country_iso3", required=False),
         Column("role", required=True, vocab=ORG_ROLE), Column("description"),
     ), sourced_as="organization", doc="manufacturers, exporters, regulators and buyers' bodies"),
+    Table("parties", "party_code", (
+        _id("party_code"), Column("name", required=True), Column("kind", required=True, vocab=PARTY_KIND),
+        _country("place_iso3", required=False), Column("aliases"),
+        Column("source_id", required=True, ref=("sources", "source_id")), Column("note"),
+    ), doc="buyers and suppliers that are not ISO states; place_iso3 is where the map draws them "
+           "(none: listed beside it); aliases are other spellings, separated by ';'"),
     Table("systems", "system_id", (
         _id("system_id"), Column("name", required=True), Column("nato_name"),
         _org("manufacturer_org_id"), Column("description"),
@@ -108,7 +125,8 @@ TABLES: tuple[Table, ...] = (
         Column("accessed_date", "date", required=True), Column("note"),
     ), doc="every public source a figure is traced to"),
     Table("deals", "deal_id", (
-        _id("deal_id"), _country("buyer_iso3"), _country("supplier_iso3"),
+        # A state buyer is its ISO3; any other party its code (validate checks one is given).
+        _id("deal_id"), _country("buyer_iso3", required=False), _country("supplier_iso3", required=False),
         Column("system_id", required=True, ref=("systems", "system_id")),
         _org("seller_org_id"), _org("buyer_org_id"),
         Column("status", required=True, vocab=DEAL_STATUS),
@@ -119,6 +137,7 @@ TABLES: tuple[Table, ...] = (
         _confidence(), Column("title", required=True), Column("notes"),
         Column("parent_deal_id", ref=("deals", "deal_id"), max_length=80, may_be_absent=True),
         Column("relation", vocab=DEAL_RELATION, may_be_absent=True),  # empty: a contract
+        _party("buyer_code"), _party("supplier_code"),
     ), sourced_as="deal", doc="procurements from first interest to final delivery"),
     Table("deliveries", "delivery_id", (
         _id("delivery_id"), Column("deal_id", required=True, ref=("deals", "deal_id")),
@@ -177,5 +196,5 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME = {table.name: table for table in TABLES}
 
 # Tables whose rows may come from an import: each row records its origin and import.
-ORIGIN_TABLES = ("organizations", "systems", "sources", "deals", "deliveries", "payments", "events",
+ORIGIN_TABLES = ("parties", "organizations", "systems", "sources", "deals", "deliveries", "payments", "events",
                  "citations", "tiv")

@@ -22,7 +22,7 @@ def headline(pairs: pd.DataFrame, deliveries: pd.DataFrame, status: pd.DataFrame
     contracted = pairs[pairs["status"].isin(CONTRACTED)]
     return {
         "operators": int((status["operator_status"] == "operator").sum()),
-        "countries_with_orders": int(contracted["buyer_iso3"].nunique()),
+        "countries_with_orders": int(contracted["buyer_code"].nunique()),
         "contract_value_usd": float(pairs["value_usd_nominal"].sum(min_count=1) or 0.0),
         "deals_without_value": int((pairs["counted_deals"] - pairs["valued_deals"]).sum()),
         "units_delivered": units_delivered(deliveries),

@@ -228,6 +228,26 @@ def _check_references(table: Table, typed, keys: dict[str, set]) -> list[Problem
     return problems
 
 
+def _check_deal_parties(deals: list, keys: dict[str, set]) -> list[Problem]:
+    """Each deal names its buyer and supplier: a state by ISO3 (``*_iso3``), any other party by its
+    code (``*_code``); a code may also be a state's ISO3, and then the two must agree."""
+    problems = []
+    states, parties = keys.get("countries", set()), keys.get("parties", set())
+    for loc, row in deals:
+        for role in ("buyer", "supplier"):
+            iso3, code = row[f"{role}_iso3"], row[f"{role}_code"]
+            if iso3 is None and code is None:
+                problems.append(problem_at(loc, f"{role}_iso3", "required",
+                                           f"a deal needs {role}_iso3 (a state) or {role}_code (any other party)"))
+            elif code is not None and (code,) not in parties and (code,) not in states:
+                problems.append(problem_at(loc, f"{role}_code", "unknown party",
+                                           f"'{code}' is neither in parties.csv nor in countries.csv"))
+            elif iso3 is not None and code is not None and code != iso3:
+                problems.append(problem_at(loc, f"{role}_code", "inconsistent party",
+                                           f"'{code}' differs from {role}_iso3 '{iso3}'"))
+    return problems
+
+
 def _check_sources(typed: dict[str, list]) -> list[Problem]:
     """Every sourced record has a citation; every citation points at a real record."""
     cited = {(row["record_type"], row["record_id"]) for _, row in typed.get("citations", [])}
@@ -254,9 +274,12 @@ def _check_claims(typed: dict[str, list], raw_tables: dict[str, RawTable]) -> li
         problems += _check_claim_row(loc, row)
         if row["field"] and row["record_type"] in claims.RECORD_TABLES:
             groups[(row["record_type"], row["record_id"], row["field"])].append((loc, row))
+    records = {}
     for (record_type, record_id, field), rows in groups.items():
         table = claims.RECORD_TABLES[record_type]
-        record = _raw_record(raw_tables.get(table), TABLES_BY_NAME[table].key, record_id)
+        if table not in records:  # each table indexed once: a register brings thousands of claims
+            records[table] = _records_by_key(raw_tables.get(table), TABLES_BY_NAME[table].key)
+        record = records[table].get(record_id)
         if record is not None and field in claims.claimable_fields(table):
             problems += _check_claim_group(table, field, record, rows)
     return problems
@@ -285,10 +308,8 @@ def _check_claim_row(loc: Loc, row: dict) -> list[Problem]:
     return []
 
 
-def _raw_record(raw: RawTable | None, key: str, record_id: str) -> dict | None:
-    if raw is None:
-        return None
-    return next((row for _, row in raw.rows if row.get(key) == record_id), None)
+def _records_by_key(raw: RawTable | None, key: str) -> dict[str, dict]:
+    return {} if raw is None else {row.get(key): row for _, row in raw.rows}
 
 
 def _parsed_claim(table: str, field: str, text: str):
@@ -311,7 +332,7 @@ def _check_claim_group(table: str, field: str, record: dict, rows: list) -> list
     except ValueError:
         own = None
     problems = []
-    if preferred != {own}:
+    if preferred != {own} and not claims.is_source_field(table, field):
         problems.append(problem_at(first, "claimed_value", "preferred claim",
                                 f"{label}: the preferred claim differs from the value in {table}.csv"))
     if len(distinct) > 1:
@@ -332,6 +353,7 @@ def validate(raw_tables: dict[str, RawTable]) -> tuple[dict[str, list[dict]], li
             problems += _check_keys(table, typed[table.name])
             problems += _check_references(table, typed[table.name], keys)
     problems += _check_sources(typed)
+    problems += _check_deal_parties(typed.get("deals", []), keys)
     problems += _check_claims(typed, raw_tables)
     problems += _check_dates_not_future(typed)
     return {name: [_with_origin(loc, row) for loc, row in rows] for name, rows in typed.items()}, problems

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from .base import (AGGREGATED, COARSE, colour_map, esc, figure, house_layout, hover_text, is_empty, mark_traces,
                    precision_text, scatter, year_start)
 
-CUMULATIVE_COLUMNS = ["series", "buyer_iso3", "buyer", "unit", "kind", "date_start", "date",
+CUMULATIVE_COLUMNS = ["series", "buyer_code", "buyer", "unit", "kind", "date_start", "date",
                       "date_precision", "quantity", "cumulative", "quantity_note", "confidence", "schedule"]
 
 
@@ -85,7 +85,7 @@ def cumulative_from_years(years: pd.DataFrame):
     frame = years.assign(date_start=year_start(years["year"]), date=years["year"].astype(int).astype(str),
                          date_precision="year", confidence=AGGREGATED, planned=years["planned"].astype(bool),
                          quantity_note=[f"{n} deliveries in the year" for n in years["n"]])
-    drawn = frame.groupby(["buyer_iso3", "unit"]).ngroups
+    drawn = frame.groupby(["buyer_code", "unit"]).ngroups
     in_view = int(years["series_in_view"].max()) if len(years) else 0
     note = (f"{in_view} buyer and unit series: showing the {drawn} largest, summed per year. "
             "Narrow the filters to see every delivery.") if in_view > drawn else "Summed per year."

@@ -17,23 +17,23 @@ TIMELINE_MAX_MARKS = 3000   # above this the timeline is aggregated: more marks 
 
 def _lanes(deals: pd.DataFrame, deliveries: pd.DataFrame) -> dict[str, tuple[int, str]]:
     """Buyer ISO3 -> (lane index, buyer name); lanes in order of each buyer's first dated record."""
-    parts = [f.assign(when=f[col])[["buyer_iso3", "buyer", "when"]]
+    parts = [f.assign(when=f[col])[["buyer_code", "buyer", "when"]]
              for f, col in ((deals, "signed_start"), (deliveries, "date_start")) if not is_empty(f)]
     if not parts:
         return {}
-    rows = pd.concat(parts).dropna(subset=["buyer_iso3"])
-    first = rows.groupby("buyer_iso3").agg(buyer=("buyer", "first"), when=("when", "min"))
+    rows = pd.concat(parts).dropna(subset=["buyer_code"])
+    first = rows.groupby("buyer_code").agg(buyer=("buyer", "first"), when=("when", "min"))
     first = first.reset_index().sort_values(["when", "buyer"], na_position="last")
-    return {iso: (i, name) for i, (iso, name) in enumerate(zip(first["buyer_iso3"], first["buyer"]))}
+    return {iso: (i, name) for i, (iso, name) in enumerate(zip(first["buyer_code"], first["buyer"]))}
 
 
 def _deal_marks(deals: pd.DataFrame, lanes: dict) -> pd.DataFrame:
-    signed = deals[deals["signed_start"].notna() & deals["buyer_iso3"].isin(list(lanes))]
+    signed = deals[deals["signed_start"].notna() & deals["buyer_code"].isin(list(lanes))]
     hover = [hover_text(r.title, f"Contract signed: {precision_text(r.signed_date, r.date_precision)}",
                         f"Status: {r.status}", f"Value: {format_money(r.value_amount, r.value_currency)}",
                         _quantity(r), f"Confidence: {r.confidence}") for r in signed.itertuples()]
     return pd.DataFrame({"start": signed["signed_start"], "precision": signed["date_precision"],
-                         "y": [lanes[i][0] for i in signed["buyer_iso3"]], "hover": hover})
+                         "y": [lanes[i][0] for i in signed["buyer_code"]], "hover": hover})
 
 
 def _plan_words(row) -> str:
@@ -45,13 +45,13 @@ def _plan_words(row) -> str:
 
 
 def _delivery_marks(rows: pd.DataFrame, lanes: dict, offset: float = 0.0) -> pd.DataFrame:
-    rows = rows[rows["buyer_iso3"].isin(list(lanes))]
+    rows = rows[rows["buyer_code"].isin(list(lanes))]
     hover = [hover_text(f"{r.buyer}: {'total delivered as of' if r.basis == 'cumulative' else 'delivery'} "
                         f"{precision_text(r.date, r.date_precision)}" + _plan_words(r),
                         _quantity(r), r.quantity_note, r.description, f"Confidence: {r.confidence}")
              for r in rows.itertuples()]
     return pd.DataFrame({"start": rows["date_start"], "precision": rows["date_precision"],
-                         "y": [lanes[i][0] + offset for i in rows["buyer_iso3"]], "hover": hover})
+                         "y": [lanes[i][0] + offset for i in rows["buyer_code"]], "hover": hover})
 
 
 def _quantity(row) -> str | None:
@@ -63,8 +63,8 @@ def _quantity(row) -> str | None:
 
 def _event_lanes(event, lanes: dict) -> list[str]:
     """The lanes an event belongs on: its deal's buyer, else every involved country with a lane."""
-    if is_present(event.buyer_iso3) and event.buyer_iso3 in lanes:
-        return [event.buyer_iso3]
+    if is_present(event.buyer_code) and event.buyer_code in lanes:
+        return [event.buyer_code]
     codes = str(event.countries).split(";") if is_present(event.countries) else []
     return [code.strip() for code in codes if code.strip() in lanes]
 
@@ -158,7 +158,7 @@ def timeline_from_years(years: pd.DataFrame, counts: dict[str, int]):
     buyer lane's signatures, deliveries and events of a year as one year span, with a note saying
     so. ``counts`` are the records in view ({'deliveries': n, 'events': n, ...}). Pure."""
     years = years.assign(year=years["year"].astype(int), date_precision="year", confidence=AGGREGATED)
-    lanes = years["buyer_iso3"].nunique()
+    lanes = years["buyer_code"].nunique()
     buyers = int(years["buyers_in_view"].max()) if len(years) else 0
     note = (f"{buyers} buyers, {counts['deliveries']:,} deliveries and {counts['events']:,} events are too many "
             f"to draw one by one: showing the {lanes} buyers with the most records, each year's "
@@ -189,7 +189,7 @@ def _yearly_events(years: pd.DataFrame) -> pd.DataFrame:
     """Each lane's events of a year per event group, as one event row."""
     events = years[years["kind"] == "event"]
     events = events.assign(type=events["type"].where(events["type"].isin(list(EVENT_GROUPS)), "other"))
-    events = events.groupby(["buyer_iso3", "buyer", "type", "year"], as_index=False)["n"].sum()
+    events = events.groupby(["buyer_code", "buyer", "type", "year"], as_index=False)["n"].sum()
     return events.assign(date_start=year_start(events["year"]), date=events["year"].astype(str),
-                         date_precision="year", confidence=AGGREGATED, countries=events["buyer_iso3"],
+                         date_precision="year", confidence=AGGREGATED, countries=events["buyer_code"],
                          title=[f"{n} {t.replace('_', ' ')} event(s)" for n, t in zip(events["n"], events["type"])])

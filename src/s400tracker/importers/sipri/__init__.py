@@ -21,6 +21,7 @@ and ``database``, into ``records``), ``names`` (a name cell to a party's code), 
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ...validate import Notice, Problem
@@ -28,7 +29,7 @@ from .layout import looks_like_sipri
 from .names import Names
 from .reader import Reading, read_export
 from .register import Context, parse_register
-from .rows import TIV_COLUMNS, add_rows, deal_id_for, empty_tables, source_id_for, source_row
+from .rows import TIV_COLUMNS, add_rows, deal_id_for, empty_tables, party_row, source_id_for, source_row
 from .values import fold, resolve_country, system_id_for
 
 
@@ -44,12 +45,12 @@ class ParsedImport:
 
 
 def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
-                imported_on: dt.date) -> ParsedImport:
+                imported_on: dt.date, party_names: dict[str, str] | None = None) -> ParsedImport:
     """Parse a SIPRI export into curated rows, with every problem and notice found.
 
-    ``country_codes`` maps lower-case country names to ISO3. Rows come back even when there
-    are problems (fields that failed are empty); the caller refuses a file with problems.
-    Rows repeating a natural key already seen in the file are dropped silently.
+    ``country_codes`` maps lower-case country names to ISO3, ``party_names`` the names and aliases
+    of the parties table to their codes. Rows come back even when there are problems (fields that
+    failed are empty); the caller refuses a file with problems.
     """
     source_id = source_id_for(data)
     reading = read_export(data, file_name)
@@ -57,22 +58,34 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
     parsed = ParsedImport(tables, log.problems, source_id, log.notices)
     if reading.layout is None:
         return parsed
-    names = Names({fold(name): code for name, code in country_codes.items()}, set(country_codes.values()))
+    names = Names({fold(name): code for name, code in country_codes.items()}, set(country_codes.values()),
+                  {fold(name): code for name, code in (party_names or {}).items()})
     tables["sources"].append((1, source_row(source_id, file_name, reading.notes, imported_on, reading.layout)))
     _add_records(Context(log, names, imported_on.year + 1), tables, reading, source_id)
+    tables["parties"] += [(1, party_row(party, source_id)) for party in names.new.values()]
     return parsed
 
 
 def _add_records(ctx: Context, tables: dict[str, list], reading: Reading, source_id: str) -> None:
-    """The rows of every record read, each natural key once."""
-    seen: set[str] = set()
+    """The rows of every record read. Records sharing a natural key (buyer, supplier, order year,
+    weapon: about 625 in a whole classic register) are separate orders, numbered in file order."""
+    seen: Counter[str] = Counter()
+    first_line: dict[str, int] = {}
+    repeats: list[tuple[int, int]] = []
     new_systems: set[str] = set()
     for record in reading.records:
         reg = parse_register(ctx, record)
-        deal_id = deal_id_for(reg)
-        if deal_id not in seen:
-            seen.add(deal_id)
-            add_rows(tables, reg, deal_id, source_id, new_systems)
+        key = deal_id_for(reg)
+        seen[key] += 1
+        first_line.setdefault(key, record.line)
+        if seen[key] > 1:
+            repeats.append((record.line, first_line[key]))
+        add_rows(tables, reg, key if seen[key] == 1 else f"{key}-{seen[key]}", source_id, new_systems)
+    if repeats:
+        line, earlier = repeats[0]
+        ctx.log.notice(line, None, "separate orders",
+                       f"{len(repeats)} records share a buyer, supplier, order year and weapon with an earlier "
+                       f"one (first: line {line}, as line {earlier}): each is kept as a separate order")
 
 
 __all__ = ["TIV_COLUMNS", "ParsedImport", "deal_id_for", "looks_like_sipri", "parse_sipri", "read_export",

@@ -7,13 +7,14 @@ import hashlib
 import re
 
 from ...schema import TABLES_BY_NAME
+from .names import NewParty, is_state_code
 from .register import Register
 from .values import S400_SYSTEM_ID, Count, designation_key, fold, system_id_for
 
 NOTE_LIMIT = 1000
 PUBLISHER = "SIPRI Arms Transfers Database"
 TIV_COLUMNS = ("deal_id", "tiv_per_unit", "tiv_total_order", "tiv_delivered", "source_id")
-TABLE_NAMES = ("sources", "systems", "deals", "deliveries", "citations", "tiv")
+TABLE_NAMES = ("sources", "parties", "systems", "deals", "deliveries", "citations", "tiv")
 # "Information generated: 25 November 2026" in older exports, "Data generated: 18 May 2026 2:29:20 PM" now.
 _GENERATED = re.compile(r"(?:information|data) generated\s*:?\s*(.+)", re.IGNORECASE)
 _TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?$", re.IGNORECASE)
@@ -72,13 +73,14 @@ def deal_id_for(reg: Register) -> str:
     """A stable deal id: SIPRI's own deal id where the export has one (the database layout),
     else one from the natural key, so re-importing the same row gives the same id.
 
-    Countries enter as ISO3 (so 'Turkey' and 'Turkiye' agree across releases), the S-400
-    under any of its designations as 's400', and the number ordered as SIPRI gives it.
+    Parties enter as their codes (so 'Turkey' and 'Turkiye', or 'Libya HoR*' and its new name,
+    agree across releases) and the S-400 under any of its designations as 's400'. The numbers
+    are left out, so a newer export that revises them revises the same deal.
     """
     if reg.deal_key:
         return f"sipri-at-{reg.deal_key}"
     key = "\x1f".join((reg.buyer or fold(reg.recipient), reg.seller or fold(reg.supplier),
-                       reg.order_year_key, designation_key(reg.designation), reg.ordered.raw))
+                       reg.order_year_key, designation_key(reg.designation)))
     return "sipri-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
@@ -112,13 +114,25 @@ def _confidence(reg: Register) -> str:
     return "unconfirmed" if reg.uncertain else "reported"
 
 
+def _party_columns(role: str, code: str) -> dict[str, str]:
+    """A deal's columns for one party: a state by its ISO3, any other party by its code."""
+    return {f"{role}_iso3": code} if is_state_code(code) else {f"{role}_code": code}
+
+
+def party_row(party: NewParty, source_id: str) -> dict[str, str]:
+    """The parties row of a party this export names first, cited to the export."""
+    return _row("parties", party_code=party.code, name=party.name, kind=party.kind, place_iso3=party.place_iso3,
+                source_id=source_id, note="first named by this SIPRI export")
+
+
 def _deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
     """The deals row of a register row (SIPRI gives no money: value columns stay empty)."""
     what = f"{reg.designation} ({reg.description})" if reg.description else reg.designation
     # SIPRI's status column says new / second hand, not the deal's stage: keep it as a note.
     notes = "; ".join(p for p in (reg.comments, reg.status and f"SIPRI status: {reg.status}",
                                   reg.local_production and "SIPRI: local production") if p)
-    return _row("deals", deal_id=deal_id, buyer_iso3=reg.buyer, supplier_iso3=reg.seller,
+    return _row("deals", deal_id=deal_id,
+                **_party_columns("buyer", reg.buyer), **_party_columns("supplier", reg.seller),
                 system_id=system_id, status=_deal_status(reg), signed_date=reg.order_year,
                 quantity=reg.ordered.text, unit="system" if reg.ordered.text else "",
                 quantity_note=_hedge(reg.ordered), confidence=_confidence(reg),

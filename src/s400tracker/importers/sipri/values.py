@@ -6,13 +6,13 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ...schema import S400_SYSTEM_ID
 from .columns import CLASSIC
 
 FIRST_YEAR = 1950
 # SIPRI covers deliveries from 1950 on, but some of those weapons were ordered before (1940 in
 # the 2026 register): an order year is plausible from here.
 FIRST_ORDER_YEAR = 1900
-S400_SYSTEM_ID = "s400"
 # S-400 designations, compared without case, spaces or hyphens; SIPRI writes "S-400/SA-21".
 _S400_NAMES = frozenset({"s400", "s400triumf", "triumf", "sa21", "sa21growler"})
 # SIPRI spellings (folded: lower case, accents removed) -> ISO3. The caller's country_codes
@@ -38,6 +38,7 @@ COUNTRY_ALIASES = {
     "cabo verde": "CPV", "cape verde": "CPV", "timor-leste": "TLS", "east timor": "TLS",
     "gambia": "GMB", "the gambia": "GMB", "bahamas": "BHS",
     "china": "CHN", "india": "IND", "poland": "POL",
+    "micronesia": "FSM", "saint vincent": "VCT",
 }
 
 
