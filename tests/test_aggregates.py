@@ -14,7 +14,9 @@ from s400tracker import aggregates, charts, cli, db, queries
 from s400tracker.filters import Filters
 
 VIEWS = [Filters(), Filters(years=(2010, 2020), statuses=("delivering", "delivered")),
-         Filters(buyers=("TUR", "IND", "CHN")), Filters(confidences=("confirmed",), basis="constant")]
+         Filters(buyers=("TUR", "IND", "CHN")), Filters(confidences=("confirmed",), basis="constant"),
+         # every system (the default is the S-400's alone), and every system's from two suppliers
+         Filters(systems=()), Filters(systems=(), suppliers=("RUS", "USA"), years=(2012, 2024))]
 
 
 @pytest.fixture(scope="module", params=["curated", "synthetic"])

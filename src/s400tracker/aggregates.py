@@ -7,11 +7,12 @@ The records in view are exactly those of ``queries`` (its FROM and WHERE per kin
 
 import pandas as pd
 
-from .queries import (DEAL_YEAR, DEALS_FROM, DEALS_WHERE, DELIVERIES_FROM, DELIVERIES_WHERE, EVENTS_FROM,
-                      EVENTS_WHERE, IS_COUNTED, PAYMENTS_FROM, PAYMENTS_WHERE, run)
+from .queries import (DEAL_YEAR, DEALS_FROM, DEALS_WHERE, DELIVERIES_FROM, DELIVERIES_WHERE, IS_COUNTED,
+                      PAYMENTS_FROM, PAYMENTS_WHERE, run)
 from . import summaries
 from .columns import COUNTED_DEALS, select_list
-from .filters import SYSTEM, Filters
+from .filters import SYSTEM, Filters, where
+from .rollups import TIMELINE_MARKS
 from .schema import OPERATOR_STATUS
 
 
@@ -119,31 +120,28 @@ def money_payments(conn, filters: Filters) -> pd.DataFrame:
     return run(conn, sql, filters)
 
 
+# The timeline's counts carry what the filters read under the names they read (all of deals:
+# events with no deal are not counted there).
+MARKS_WHERE = where("d", "d.year")
+
+
 def timeline_years(conn, filters: Filters, lanes: int = 25) -> pd.DataFrame:
     """Records in view counted per buyer lane and calendar year, for the timeline at scale:
     signatures (kind 'signed'), deliveries (kind 'delivery', by planned, schedule and basis) and deal
     events (kind 'event', by type), for the ``lanes`` buyers with the most deals and deliveries
-    (``buyers_in_view`` buyers have any)."""
+    (``buyers_in_view`` buyers have any). Read from the build's counts (rollups.timeline_marks),
+    filtered as the records are: thousands of rows where the records are a million."""
     sql = f"""
-    WITH busiest AS (
-        SELECT buyer_code, count(*) AS n, count(*) OVER () AS buyers_in_view FROM (
-            SELECT d.buyer_code FROM {DEALS_FROM} WHERE {DEALS_WHERE}
-            UNION ALL SELECT d.buyer_code FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE})
-        GROUP BY buyer_code ORDER BY n DESC, buyer_code LIMIT $lanes),
-    marks AS (
-        SELECT 'signed' AS kind, d.buyer_code, NULL::BOOLEAN AS planned, NULL AS schedule, NULL AS basis,
-               NULL AS type, year(d.signed_date) AS year
-        FROM {DEALS_FROM} WHERE {DEALS_WHERE} AND d.signed_date IS NOT NULL
-        UNION ALL SELECT 'delivery', d.buyer_code, coalesce(v.planned, false), sch.schedule, v.basis, NULL,
-               year(v.date)
-        FROM {DELIVERIES_FROM} LEFT JOIN delivery_schedule sch ON sch.delivery_id = v.delivery_id
-        WHERE {DELIVERIES_WHERE} AND v.date IS NOT NULL
-        UNION ALL SELECT 'event', d.buyer_code, NULL, NULL, NULL, e.type, year(e.date)
-        FROM {EVENTS_FROM} WHERE {EVENTS_WHERE} AND e.date IS NOT NULL AND d.deal_id IS NOT NULL)
-    SELECT m.kind, m.buyer_code, c.name AS buyer, m.planned, m.schedule, m.basis, m.type, m.year, count(*) AS n,
+    WITH r AS (SELECT * FROM {TIMELINE_MARKS} d WHERE {MARKS_WHERE}),
+    busiest AS (
+        SELECT buyer_code, sum(n) AS n, count(*) OVER () AS buyers_in_view FROM r WHERE kind <> 'event'
+        GROUP BY buyer_code ORDER BY n DESC, buyer_code LIMIT $lanes)
+    SELECT CASE r.kind WHEN 'deal' THEN 'signed' ELSE r.kind END AS kind, r.buyer_code, c.name AS buyer,
+           r.planned, r.schedule, r.basis, r.type, r.mark_year AS year, sum(r.n)::BIGINT AS n,
            any_value(busiest.buyers_in_view) AS buyers_in_view
-    FROM marks m JOIN busiest USING (buyer_code) JOIN all_parties c ON c.code = m.buyer_code
-    GROUP BY ALL ORDER BY m.kind, m.buyer_code, m.planned, m.schedule, m.basis, m.type, m.year"""
+    FROM r JOIN busiest USING (buyer_code) JOIN all_parties c ON c.code = r.buyer_code
+    WHERE r.mark_year IS NOT NULL
+    GROUP BY ALL ORDER BY 1, 2, 4, 5, 6, 7, 8"""
     return run(conn, sql, filters, lanes=lanes)
 
 
