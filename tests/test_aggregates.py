@@ -225,3 +225,14 @@ def test_the_builds_cited_records_are_the_citations_of_the_records_in_view(conn,
     rows = [queries.run(conn, f"SELECT * FROM ({sql}) ORDER BY ALL", view) for sql in (full, derived)]
     assert plain(rows[0]) == plain(rows[1])
     assert len(rows[0]) > 0 or view != Filters()
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_delivered_units_sum_the_actual_batches(conn, view):
+    """The overview's units, from the build's counts, are the full rows' actual batches per unit."""
+    deliveries = queries.deliveries(conn, view)
+    batches = deliveries[~deliveries["planned"].astype(bool) & (deliveries["basis"] == "batch")
+                         & deliveries["quantity"].notna() & deliveries["unit"].notna()]
+    expected = batches.groupby("unit")["quantity"].sum().to_dict()
+    got = aggregates.delivered_units(conn, view)
+    assert dict(zip(got["unit"], got["quantity"])) == pytest.approx(expected)

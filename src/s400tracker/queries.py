@@ -19,7 +19,7 @@ from .dates import deal_year_sql, partial_date_sql
 from .derive import MONEY_RECORD_TYPES
 from .filters import FILTERS, Choices, Codes, Filters, parse_query_string, where
 from .kinds import KINDS
-from .rollups import CITED_RECORDS
+from .rollups import CITED_RECORDS, RECORD_ROLLUP
 from .schema import TABLES
 
 
@@ -36,6 +36,8 @@ IS_COUNTED = "d.deal_id IN (SELECT deal_id FROM deal_counting WHERE counted)"
 # The build's (source, record) pairs carry what the filters read of each record under the names
 # they read (rollups): one table in place of every record in view joined to every citation.
 CITED_WHERE = where("d", "d.year", event=True)
+# So do the build's counts of records (rollups.record_rollup; every one with a deal).
+ROLLUP_WHERE = where("d", "d.year")
 
 
 def _count(kind: str) -> str:
@@ -144,12 +146,16 @@ def events(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
 
 
 def record_counts(conn, filters: Filters) -> pd.DataFrame:
-    """How many deals, deliveries, payments and events are in view (one row)."""
+    """How many deals, deliveries, payments and events are in view (one row): summed from the
+    build's counts, and the events with no deal (in view through their countries) counted apart."""
     sql = f"""
-    SELECT (SELECT count(*) FROM {DEALS_FROM} WHERE {DEALS_WHERE}) AS deals,
-           (SELECT count(*) FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE}) AS deliveries,
-           (SELECT count(*) FROM {PAYMENTS_FROM} WHERE {PAYMENTS_WHERE}) AS payments,
-           (SELECT count(*) FROM {EVENTS_FROM} WHERE {EVENTS_WHERE}) AS events"""
+    WITH r AS (SELECT kind, n FROM {RECORD_ROLLUP} d WHERE {ROLLUP_WHERE}),
+    n AS (SELECT kind, sum(n)::BIGINT AS n FROM r GROUP BY kind)
+    SELECT coalesce((SELECT n FROM n WHERE kind = 'deal'), 0) AS deals,
+           coalesce((SELECT n FROM n WHERE kind = 'delivery'), 0) AS deliveries,
+           coalesce((SELECT n FROM n WHERE kind = 'payment'), 0) AS payments,
+           coalesce((SELECT n FROM n WHERE kind = 'event'), 0)
+             + (SELECT count(*) FROM {EVENTS_FROM} WHERE e.deal_id IS NULL AND {EVENTS_WHERE}) AS events"""
     return run(conn, sql, filters)
 
 
