@@ -17,7 +17,8 @@ COMPOSITE_FIELDS = {
 # says of a deal beside the curated record (its TIV is a volume index, never money). The record
 # holds no value to prefer, so the newest source's claim is the preferred one.
 SOURCE_FIELDS = {
-    "deals": {"delivered": "number delivered, in the source's unit", "delivery_years": "years of delivery",
+    "deals": {"ordered": "number ordered, in the source's unit", "order_year": "year of order",
+              "delivered": "number delivered, in the source's unit", "delivery_years": "years of delivery",
               "tiv": "SIPRI TIV of the order (a volume index, not money)", "comment": "the source's comment"},
 }
 RECORD_TABLES = {"deal": "deals", "delivery": "deliveries", "payment": "payments",

@@ -125,7 +125,7 @@ def party_row(party: NewParty, source_id: str) -> dict[str, str]:
                 source_id=source_id, note="first named by this SIPRI export")
 
 
-def _deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
+def deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
     """The deals row of a register row (SIPRI gives no money: value columns stay empty)."""
     what = f"{reg.designation} ({reg.description})" if reg.description else reg.designation
     # SIPRI's status column says new / second hand, not the deal's stage: keep it as a note.
@@ -169,6 +169,35 @@ def _citation_row(source_id: str, record_type: str, record_id: str) -> dict[str,
                 record_id=record_id, source_id=source_id)
 
 
+def claim_row(source_id: str, deal_id: str, field: str, value: str, preferred: bool, reason: str = "",
+              note: str = "") -> dict[str, str]:
+    """A claim of an export on one field of a deal (one per export, deal and field)."""
+    return _row("citations", citation_id=f"{source_id}-{deal_id}-{field}", record_type="deal", record_id=deal_id,
+                source_id=source_id, field=field, claimed_value=value, preferred="true" if preferred else "false",
+                preference_reason=reason, note=note)
+
+
+def register_claims(reg: Register) -> dict[str, str]:
+    """What SIPRI says of a deal, as claim values per field ('' where it says nothing): the number
+    ordered and delivered in its own unit, the order year, the delivery years, the TIV of the
+    order (a volume index) and the comment."""
+    years = [year for group, _ in reg.deliveries for year in group]
+    return {"ordered": f"{reg.ordered.text} system" if reg.ordered.text else "", "order_year": reg.order_year,
+            "delivered": f"{reg.delivered.text} system" if reg.delivered.text else "",
+            "delivery_years": "; ".join(years), "tiv": reg.tiv["tiv_total_order"], "comment": reg.comments}
+
+
+def record_citation(source_id: str, deal_id: str) -> dict[str, str]:
+    """The export's citation of a whole deal."""
+    return _citation_row(source_id, "deal", deal_id)
+
+
+def tiv_row(reg: Register, deal_id: str, source_id: str) -> dict[str, str]:
+    """The TIV row of a deal (SIPRI's volume index, never money)."""
+    return dict(zip(TIV_COLUMNS, (deal_id, reg.tiv["tiv_per_unit"], reg.tiv["tiv_total_order"],
+                                  reg.tiv["tiv_delivered"], source_id)))
+
+
 def _system_row(system_id: str, reg: Register) -> dict[str, str]:
     """A systems row for a designation the project does not know yet."""
     return _row("systems", system_id=system_id, name=reg.designation, description=reg.description)
@@ -179,19 +208,21 @@ def empty_tables() -> dict[str, list]:
     return {name: [] for name in TABLE_NAMES}
 
 
-def add_rows(tables: dict[str, list], reg: Register, deal_id: str, source_id: str,
-             new_systems: set[str]) -> None:
-    """Append the deal, its deliveries, citations, TIV and any new system of one row."""
+def add_system(tables: dict[str, list], reg: Register, new_systems: set[str]) -> str:
+    """The system id of a row's designation, adding its systems row if this export names it first."""
     system_id = system_id_for(reg.designation) if reg.designation else ""
     if system_id and system_id != S400_SYSTEM_ID and system_id not in new_systems:
         new_systems.add(system_id)  # the first row naming a system describes it
         tables["systems"].append((reg.line, _system_row(system_id, reg)))
-    tables["deals"].append((reg.line, _deal_row(reg, deal_id, system_id)))
+    return system_id
+
+
+def add_rows(tables: dict[str, list], reg: Register, deal_id: str, source_id: str, system_id: str) -> None:
+    """Append the deal, its deliveries, citations and TIV of one row."""
+    tables["deals"].append((reg.line, deal_row(reg, deal_id, system_id)))
     tables["citations"].append((reg.line, _citation_row(source_id, "deal", deal_id)))
     for delivery in _delivery_rows(reg, deal_id):
         tables["deliveries"].append((reg.line, delivery))
         tables["citations"].append(
             (reg.line, _citation_row(source_id, "delivery", delivery["delivery_id"])))
-    tables["tiv"].append((reg.line, dict(zip(TIV_COLUMNS, (
-        deal_id, reg.tiv["tiv_per_unit"], reg.tiv["tiv_total_order"], reg.tiv["tiv_delivered"],
-        source_id)))))
+    tables["tiv"].append((reg.line, tiv_row(reg, deal_id, source_id)))
