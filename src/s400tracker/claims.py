@@ -31,6 +31,12 @@ def claimable_fields(table: str) -> set[str]:
     return columns | set(COMPOSITE_FIELDS.get(table, {})) | set(SOURCE_FIELDS.get(table, {}))
 
 
+def field_label(record_type: str, field: str) -> str:
+    """A claimed field in words for a reader: a source field's description ('tiv' is SIPRI's
+    volume index, never money), any other field its column name."""
+    return SOURCE_FIELDS.get(RECORD_TABLES.get(record_type, ""), {}).get(field, field)
+
+
 def is_source_field(table: str, field: str) -> bool:
     """Whether ``field`` is a claim with no column of its own (SOURCE_FIELDS)."""
     return field in SOURCE_FIELDS.get(table, {})
