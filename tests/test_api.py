@@ -60,6 +60,7 @@ def test_the_bundle_holds_every_table_and_a_manifest_with_the_headline(server, r
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["filters"] == {"buyer": ["IND"]} and manifest["share_link"].endswith("/?buyer=IND")
     assert manifest["headline"]["deals_summed"] == ["IND-2018"]
+    assert manifest["systems"] == ["s400"]  # the default, said although the link leaves it out
     assert manifest["sources_checked_to"]
 
 

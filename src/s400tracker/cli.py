@@ -94,7 +94,7 @@ def run_summary(query: str, db_path: Path | None) -> int:
             view, warnings = queries.view_of_link(conn, query)
             version = queries.data_version(conn)
             figures = aggregates.headline(conn, view) | {
-                "view": view.describe(queries.country_names(conn)), "filters": view.to_query(),
+                "view": view.describe(queries.party_names(conn)), "filters": view.to_query(),
                 "data_version": version["version"], "sources_checked_to": version["sources_checked_to"]}
     except FileNotFoundError as error:
         print(f"summary failed: {error}", file=sys.stderr)

@@ -168,7 +168,7 @@ def _status_lists(pairs: pd.DataFrame, keys: list[str]) -> pd.Series:
     return text.str.removesuffix(", ")
 
 
-MAX_ARCS = 300  # the largest pairs drawn; more arcs than this are a tangle nobody can read
+MAX_ARCS = 150  # the largest pairs drawn: a whole register has 2,600; past 150 they tangle
 
 
 def largest_arcs(arcs: pd.DataFrame, limit: int = MAX_ARCS) -> tuple[pd.DataFrame, str | None]:

@@ -105,7 +105,8 @@ def _competing_value() -> dict:
 
 
 def _deal() -> dict:
-    countries = data.choices().codes["buyer"] | data.country_names()
+    states = data.country_names()  # a claim's deal names its buyer by ISO3: states only
+    countries = {code: name for code, name in data.choices().codes["buyer"].items() if code in states} | states
     return {"buyer_iso3": st.selectbox("Buyer", sorted(countries), format_func=countries.get, key="claim_buyer"),
             "supplier_iso3": "RUS", "system_id": "s400", "seller_org_id": "rosoboronexport",
             "status": st.selectbox("Status", DEAL_STATUS, key="claim_status"),
