@@ -200,3 +200,13 @@ def test_a_party_renamed_between_exports_is_one_party(writable):
         plan = importing.plan_import(writable, data, "x.csv")
         codes = {r[f"{role}_code"] for _, r in plan.added["deals"] for role in ("buyer", "supplier")}
         assert "house-of-representatives-libya" in codes and plan.added["parties"] == []
+
+
+def test_events_without_a_deal_stay_in_the_default_s400_view_and_leave_other_systems(real_db):
+    with db.connect(real_db) as conn:
+        loose = db.query(conn, "SELECT count(*) AS n FROM events WHERE deal_id IS NULL")["n"].iloc[0]
+        every = db.query(conn, "SELECT count(*) AS n FROM events")["n"].iloc[0]
+        default = queries.record_counts(conn, Filters())["events"].iloc[0]
+        other, _ = queries.view_of_link(conn, "system=all")
+        everything = queries.record_counts(conn, other)["events"].iloc[0]
+    assert loose > 0 and default == every == everything

@@ -271,6 +271,9 @@ SUPPLIER = Codes("supplier", "suppliers", "Supplier", "suppliers",
 SYSTEM = Codes("system", "systems", "System", "systems", sql="list_contains($systems::VARCHAR[], d.system_id)",
                 placeholder="All systems", example="a system id, e.g. s400, or all", default=(S400_SYSTEM_ID,),
                 everything="all", help="The S-400 unless you choose others; clear it for every system.",
+                # An event with no deal is the tracker's own record of the S-400 (the curated
+                # events are about it): in view while the S-400 is.
+                loose_sql=f"list_contains($systems::VARCHAR[], '{S400_SYSTEM_ID}')",
                 options_sql="SELECT DISTINCT d.system_id AS code, s.name FROM deals d JOIN systems s USING (system_id) "
                             "ORDER BY s.name, code")
 YEARS = YearRange("years", "years", "Years", "years", sql="{year} BETWEEN $year_from AND $year_to", scope="record")
