@@ -181,3 +181,13 @@ def test_each_record_table_gives_its_data_api_url_for_the_view(app_db):
     app = open_app("explorer", buyer=["TUR"], years=["2017", "2021"])
     captions = [c.value for c in app.caption if "/api/v1/" in c.value]
     assert captions and "/api/v1/deals.csv?buyer=TUR&years=2017&years=2021" in captions[0]
+
+
+def test_the_parts_toggle_is_on_every_page_and_lands_in_the_url(app_db):
+    app = open_app("explorer", parts=["include"])
+    assert app.toggle(key="f_parts").value is True and not app.warning
+    app.toggle(key="f_parts").set_value(False).run()
+    assert "parts" not in app.query_params and not app.exception  # the default stays out of the link
+    app.toggle(key="f_parts").set_value(True).run()
+    assert app.query_params["parts"] in ("include", ["include"])
+    assert open_app("map").toggle(key="f_parts").value is False

@@ -123,6 +123,12 @@ class ParsedFile:
     dropped: list[str] = field(default_factory=list)
 
 
+def _system_categories(stored: dict[str, RawTable]) -> dict[str, str]:
+    """Each stored system's armament category, where it has one."""
+    return {row["system_id"]: row["armament_category"] for _, row in stored["systems"].rows
+            if row.get("armament_category")}
+
+
 def _known_deals(stored: dict[str, RawTable]):
     from .importers.sipri import known_deals
     return known_deals([(loc.import_id is not None, row) for loc, row in stored["deals"].rows],
@@ -145,7 +151,7 @@ def parse_file(data: bytes, file_name: str, fmt: str | None, stored: dict[str, R
     if fmt == "sipri":
         from .importers.sipri import parse_sipri
         parsed = parse_sipri(data, file_name, _country_codes(stored), today, _party_names(stored),
-                             _known_deals(stored))
+                             _known_deals(stored), _system_categories(stored))
         tables = {name: RawTable([c.name for c in TABLES_BY_NAME[name].columns],
                                  [(Loc(file_name, line), row) for line, row in rows])
                   for name, rows in parsed.tables.items()}

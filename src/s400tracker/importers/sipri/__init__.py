@@ -51,13 +51,14 @@ class ParsedImport:
 
 def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
                 imported_on: dt.date, party_names: dict[str, str] | None = None,
-                known: KnownDeals | None = None) -> ParsedImport:
+                known: KnownDeals | None = None, categories: dict[str, str] | None = None) -> ParsedImport:
     """Parse a SIPRI export into curated rows, with every problem and notice found.
 
     ``country_codes`` maps lower-case country names to ISO3, ``party_names`` the names and aliases
     of the parties table to their codes, ``known`` the stored deals (reconcile.known_deals) each
-    record is matched against. Rows come back even when there are problems (fields that failed are
-    empty); the caller refuses a file with problems.
+    record is matched against, ``categories`` the armament category stored per system id (kept
+    when this export has none: the classic trade register). Rows come back even when there are
+    problems (fields that failed are empty); the caller refuses a file with problems.
     """
     source_id = source_id_for(data)
     reading = read_export(data, file_name)
@@ -69,7 +70,7 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
                   {fold(name): code for name, code in (party_names or {}).items()})
     source = source_row(source_id, file_name, reading.notes, imported_on, reading.layout)
     tables["sources"].append((1, source))
-    _add_records(Context(log, names, imported_on.year + 1), parsed, reading, known or KnownDeals(),
+    _add_records(Context(log, names, imported_on.year + 1, categories or {}), parsed, reading, known or KnownDeals(),
                  Export(source_id, source["published_date"]))
     tables["parties"] += [(1, party_row(party, source_id)) for party in names.new.values()]
     return parsed
@@ -91,7 +92,7 @@ def _add_records(ctx: Context, parsed: ParsedImport, reading: Reading, known: Kn
         first_line.setdefault(key, record.line)
         if seen[key] > 1:
             repeats.append((record.line, first_line[key]))
-        system_id = add_system(parsed.tables, reg, new_systems)
+        system_id = add_system(parsed.tables, reg, new_systems, ctx.categories)
         decision = decide(known, (reg.buyer, reg.seller, system_id), reg.order_year,
                           key if seen[key] == 1 else f"{key}-{seen[key]}", export.date)
         add_outcome(parsed.tables, known, export, reg, decision, system_id)

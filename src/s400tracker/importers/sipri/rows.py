@@ -9,7 +9,7 @@ import re
 from ...schema import TABLES_BY_NAME
 from .names import NewParty, is_state_code
 from .register import Register
-from .values import S400_SYSTEM_ID, Count, designation_key, fold, system_id_for
+from .values import S400_SYSTEM_ID, Count, designation_key, fold, system_id_for, system_served
 
 NOTE_LIMIT = 1000
 PUBLISHER = "SIPRI Arms Transfers Database"
@@ -125,6 +125,13 @@ def party_row(party: NewParty, source_id: str) -> dict[str, str]:
                 source_id=source_id, note="first named by this SIPRI export")
 
 
+def _part_of(reg: Register, system_id: str) -> str:
+    """The system a deal's weapons are part of, as its comment says ("For S-400 SAM systems"):
+    '' when it names none, or names the deal's own system."""
+    served = system_served(reg.comments)
+    return served if served != system_id else ""
+
+
 def deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
     """The deals row of a register row (SIPRI gives no money: value columns stay empty)."""
     what = f"{reg.designation} ({reg.description})" if reg.description else reg.designation
@@ -136,7 +143,7 @@ def deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
                 system_id=system_id, status=_deal_status(reg), signed_date=reg.order_year,
                 quantity=reg.ordered.text, unit="system" if reg.ordered.text else "",
                 quantity_note=_hedge(reg.ordered), confidence=_confidence(reg),
-                title=f"{what} for {reg.recipient}", notes=notes)
+                title=f"{what} for {reg.recipient}", notes=notes, for_system_id=_part_of(reg, system_id))
 
 
 def _delivery_rows(reg: Register, deal_id: str) -> list[dict[str, str]]:
@@ -198,9 +205,10 @@ def tiv_row(reg: Register, deal_id: str, source_id: str) -> dict[str, str]:
                                   reg.tiv["tiv_delivered"], source_id)))
 
 
-def _system_row(system_id: str, reg: Register) -> dict[str, str]:
+def _system_row(system_id: str, reg: Register, category: str) -> dict[str, str]:
     """A systems row for a designation the project does not know yet."""
-    return _row("systems", system_id=system_id, name=reg.designation, description=reg.description)
+    return _row("systems", system_id=system_id, name=reg.designation, description=reg.description,
+                armament_category=category)
 
 
 def empty_tables() -> dict[str, list]:
@@ -208,12 +216,18 @@ def empty_tables() -> dict[str, list]:
     return {name: [] for name in TABLE_NAMES}
 
 
-def add_system(tables: dict[str, list], reg: Register, new_systems: set[str]) -> str:
-    """The system id of a row's designation, adding its systems row if this export names it first."""
+def add_system(tables: dict[str, list], reg: Register, new_systems: set[str], categories: dict[str, str]) -> str:
+    """The system id of a row's designation, adding its systems row if this export names it first.
+
+    Its armament category is the row's (the database layout has one), else the one an earlier
+    import stored (``categories``: system id -> category), else none: the classic trade register
+    has no category, and none is guessed.
+    """
     system_id = system_id_for(reg.designation) if reg.designation else ""
     if system_id and system_id != S400_SYSTEM_ID and system_id not in new_systems:
         new_systems.add(system_id)  # the first row naming a system describes it
-        tables["systems"].append((reg.line, _system_row(system_id, reg)))
+        category = reg.category or categories.get(system_id, "")
+        tables["systems"].append((reg.line, _system_row(system_id, reg, category)))
     return system_id
 
 
