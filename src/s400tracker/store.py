@@ -10,8 +10,8 @@ import math
 from pathlib import Path
 
 from . import db
-from .progress import STORED, Progress, counted, no_progress
 from .dates import format_partial_date
+from .progress import STORED, Progress, counted, no_progress
 from .schema import ORIGIN_TABLES, TABLES, Table
 from .validate import Loc, RawTable
 
