@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import build, claims, store
 from .importers import claims_form, native
+from .progress import MATCHING, Progress, counted, no_progress
 from .schema import TABLES_BY_NAME
 from .validate import DataError, Loc, Notice, Problem, RawTable, parse_cell, validate
 
@@ -137,8 +138,8 @@ def _known_deals(stored: dict[str, RawTable]):
 
 
 def parse_file(data: bytes, file_name: str, fmt: str | None, stored: dict[str, RawTable],
-               today: dt.date) -> ParsedFile:
-    """The file read into the curated format (ParsedFile)."""
+               today: dt.date, progress: Progress = no_progress) -> ParsedFile:
+    """The file read into the curated format (ParsedFile); a register reports its records read."""
     if len(data) > max_bytes():
         limit = f"the limit is {max_bytes() / 1048576:.0f} MB"
         return ParsedFile(fmt or "native", {}, [Problem(file_name, None, None, "too large",
@@ -151,7 +152,7 @@ def parse_file(data: bytes, file_name: str, fmt: str | None, stored: dict[str, R
     if fmt == "sipri":
         from .importers.sipri import parse_sipri
         parsed = parse_sipri(data, file_name, _country_codes(stored), today, _party_names(stored),
-                             _known_deals(stored), _system_categories(stored))
+                             _known_deals(stored), _system_categories(stored), progress)
         tables = {name: RawTable([c.name for c in TABLES_BY_NAME[name].columns],
                                  [(Loc(file_name, line), row) for line, row in rows])
                   for name, rows in parsed.tables.items()}
@@ -186,9 +187,10 @@ def _key(table: str, row: dict) -> tuple:
     return tuple(row.get(c, "") for c in TABLES_BY_NAME[table].key_columns)
 
 
-def _classify(plan: ImportPlan, incoming: dict[str, RawTable], stored: dict[str, RawTable]) -> None:
+def _classify(plan: ImportPlan, incoming: dict[str, RawTable], stored: dict[str, RawTable],
+              progress: Progress) -> None:
     """Sort every incoming row into added, changed, conflicting or unchanged."""
-    for table, raw in incoming.items():
+    for table, raw in counted(progress, MATCHING, list(incoming.items()), size=lambda item: len(item[1].rows)):
         existing = {_key(table, row): (loc, row) for loc, row in stored.get(table, RawTable([], [])).rows}
         plan.added[table], plan.changed[table], plan.unchanged[table] = [], [], 0
         for loc, row in raw.rows:
@@ -260,35 +262,36 @@ def _merged(stored: dict[str, RawTable], plan: ImportPlan, import_id: int | None
 
 
 def _plan(data: bytes, file_name: str, fmt: str | None, stored, log, today: dt.date,
-          check_whole: bool = True) -> ImportPlan:
+          progress: Progress, check_whole: bool = True) -> ImportPlan:
     file_hash = hashlib.sha256(data).hexdigest()
-    parsed = parse_file(data, file_name, fmt, stored, today)
+    parsed = parse_file(data, file_name, fmt, stored, today, progress)
     problems, incoming = parsed.problems, parsed.tables
     plan = ImportPlan(file_name, file_hash, parsed.format, problems=problems, notices=parsed.notices,
                       outcomes=parsed.outcomes, merged=parsed.merged, dropped=parsed.dropped)
     plan.already_imported = next((e for e in log if e["file_hash"] == file_hash), None)
     if problems:
         return plan
-    _classify(plan, incoming, stored)
+    _classify(plan, incoming, stored, progress)
     if plan.already_imported is not None:
         # The same bytes again, under any name: what they hold is stored; only the file's name
         # (in an export's source title) could differ, and that is no new information.
         plan.added, plan.changed = {}, {}
     _current_value_claims(plan, stored)
     if check_whole and plan.writes_anything:  # a commit skips this: build.write validates the same whole
-        _, plan.problems = validate(_merged(stored, plan, import_id=-1))
+        _, plan.problems = validate(_merged(stored, plan, import_id=-1), progress)
     return plan
 
 
 def plan_import(db_path: Path, data: bytes, file_name: str, fmt: str | None = None,
-                today: dt.date | None = None) -> ImportPlan:
-    """Preview: what importing ``data`` into the database would add, change or leave."""
-    stored, log, _ = _stored(db_path)
-    return _plan(data, file_name, fmt, stored, log, today or dt.date.today())
+                today: dt.date | None = None, progress: Progress = no_progress) -> ImportPlan:
+    """Preview: what importing ``data`` into the database would add, change or leave; each step
+    is reported to ``progress`` (progress.py)."""
+    stored, log, _ = _stored(db_path, progress)
+    return _plan(data, file_name, fmt, stored, log, today or dt.date.today(), progress)
 
 
-def _stored(db_path: Path):
-    stored, log, curated_hash = store.stored_tables(db_path)
+def _stored(db_path: Path, progress: Progress):
+    stored, log, curated_hash = store.stored_tables(db_path, progress=progress)
     if not stored:
         raise FileNotFoundError(f"no database at {db_path}: build it first (python -m s400tracker build)")
     return stored, log, curated_hash
@@ -306,15 +309,17 @@ def _writer_lock(db_path: Path):
 
 
 def commit_import(db_path: Path, data: bytes, file_name: str, committed_by: str, fmt: str | None = None,
-                  now: dt.datetime | None = None) -> tuple[ImportPlan, build.BuildResult | None]:
-    """Import ``data`` whole or not at all; returns the plan and the new build (None: nothing new).
+                  now: dt.datetime | None = None,
+                  progress: Progress = no_progress) -> tuple[ImportPlan, build.BuildResult | None]:
+    """Import ``data`` whole or not at all, reporting each step to ``progress``; returns the plan
+    and the new build (None: nothing new).
 
     Raises DataError with every problem when the file cannot be imported; nothing is written then.
     """
     now = now or dt.datetime.now(dt.UTC)
     with _writer_lock(db_path):
-        stored, log, curated_hash = _stored(db_path)
-        plan = _plan(data, file_name, fmt, stored, log, now.date(), check_whole=False)
+        stored, log, curated_hash = _stored(db_path, progress)
+        plan = _plan(data, file_name, fmt, stored, log, now.date(), progress, check_whole=False)
         if plan.problems:
             raise DataError(plan.problems)
         if not plan.writes_anything:
@@ -323,4 +328,4 @@ def commit_import(db_path: Path, data: bytes, file_name: str, committed_by: str,
         entry = {"import_id": import_id, "committed_at": now.replace(tzinfo=None, microsecond=0),
                  "committed_by": committed_by, "file_name": file_name, "file_hash": plan.file_hash,
                  "format": plan.format, "counts": json.dumps(plan.counts())}
-        return plan, build.write(_merged(stored, plan, import_id), curated_hash, log + [entry], db_path)
+        return plan, build.write(_merged(stored, plan, import_id), curated_hash, log + [entry], db_path, progress)

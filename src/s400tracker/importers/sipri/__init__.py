@@ -24,6 +24,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ...progress import EXPORT, RECORDS_EVERY, Progress, counted, no_progress
 from ...validate import Notice, Problem
 from .layout import looks_like_sipri
 from .names import Names
@@ -51,14 +52,16 @@ class ParsedImport:
 
 def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
                 imported_on: dt.date, party_names: dict[str, str] | None = None,
-                known: KnownDeals | None = None, categories: dict[str, str] | None = None) -> ParsedImport:
+                known: KnownDeals | None = None, categories: dict[str, str] | None = None,
+                progress: Progress = no_progress) -> ParsedImport:
     """Parse a SIPRI export into curated rows, with every problem and notice found.
 
     ``country_codes`` maps lower-case country names to ISO3, ``party_names`` the names and aliases
     of the parties table to their codes, ``known`` the stored deals (reconcile.known_deals) each
     record is matched against, ``categories`` the armament category stored per system id (kept
-    when this export has none: the classic trade register). Rows come back even when there are
-    problems (fields that failed are empty); the caller refuses a file with problems.
+    when this export has none: the classic trade register); ``progress`` hears of the records
+    read. Rows come back even when there are problems (fields that failed are empty); the
+    caller refuses a file with problems.
     """
     source_id = source_id_for(data)
     reading = read_export(data, file_name)
@@ -70,13 +73,14 @@ def parse_sipri(data: bytes, file_name: str, country_codes: dict[str, str],
                   {fold(name): code for name, code in (party_names or {}).items()})
     source = source_row(source_id, file_name, reading.notes, imported_on, reading.layout)
     tables["sources"].append((1, source))
-    _add_records(Context(log, names, imported_on.year + 1, categories or {}), parsed, reading, known or KnownDeals(),
-                 Export(source_id, source["published_date"]))
+    _add_records(Context(log, names, imported_on.year + 1, categories or {}), parsed, reading,
+                 known or KnownDeals(), Export(source_id, source["published_date"]), progress)
     tables["parties"] += [(1, party_row(party, source_id)) for party in names.new.values()]
     return parsed
 
 
-def _add_records(ctx: Context, parsed: ParsedImport, reading: Reading, known: KnownDeals, export: Export) -> None:
+def _add_records(ctx: Context, parsed: ParsedImport, reading: Reading, known: KnownDeals, export: Export,
+                 progress: Progress) -> None:
     """The rows of every record read, each as reconcile decides. Records sharing a natural key
     (buyer, supplier, order year, weapon: about 625 in a whole classic register) are separate
     orders, numbered in file order."""
@@ -85,7 +89,7 @@ def _add_records(ctx: Context, parsed: ParsedImport, reading: Reading, known: Kn
     repeats: list[tuple[int, int]] = []
     new_systems: set[str] = set()
     buyers, years = set(), set()
-    for record in reading.records:
+    for record in counted(progress, EXPORT, reading.records, every=RECORDS_EVERY):
         reg = parse_register(ctx, record)
         key = deal_id_for(reg)
         seen[key] += 1
