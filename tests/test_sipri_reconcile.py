@@ -211,3 +211,13 @@ def test_events_without_a_deal_stay_in_the_default_s400_view_and_leave_other_sys
         other, _ = queries.view_of_link(conn, "system=all")
         everything = queries.record_counts(conn, other)["events"].iloc[0]
     assert loose > 0 and default == every == everything
+
+
+def test_sipris_missiles_are_counted_as_missiles_and_its_systems_as_systems(writable):
+    commit(writable, NEWER)
+    with db.connect(writable) as conn:
+        units = db.query(conn, "SELECT s.description, d.unit FROM deals d JOIN systems s USING (system_id) "
+                               "WHERE d.origin = 'imported' AND d.unit IS NOT NULL")
+    missiles = units[units["description"].str.contains("missile") & ~units["description"].str.contains("system")]
+    assert len(missiles) and set(missiles["unit"]) == {"missile"}
+    assert set(units.loc[~units.index.isin(missiles.index), "unit"]) == {"system"}

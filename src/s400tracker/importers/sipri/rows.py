@@ -141,7 +141,7 @@ def deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
     return _row("deals", deal_id=deal_id,
                 **_party_columns("buyer", reg.buyer), **_party_columns("supplier", reg.seller),
                 system_id=system_id, status=_deal_status(reg), signed_date=reg.order_year,
-                quantity=reg.ordered.text, unit="system" if reg.ordered.text else "",
+                quantity=reg.ordered.text, unit=unit_of(reg) if reg.ordered.text else "",
                 quantity_note=_hedge(reg.ordered), confidence=_confidence(reg),
                 title=f"{what} for {reg.recipient}", notes=notes, for_system_id=_part_of(reg, system_id))
 
@@ -163,7 +163,7 @@ def _delivery_rows(reg: Register, deal_id: str) -> list[dict[str, str]]:
             rows.append(_row(
                 "deliveries", delivery_id=f"{deal_id}-{year}", deal_id=deal_id, date=year,
                 date_note="year only (SIPRI)", quantity=count.text if single else "",
-                unit="system" if single else "",
+                unit=unit_of(reg) if single else "",
                 quantity_qualifier="estimate" if single and count.estimate else "",
                 quantity_note=quantity_note, basis="batch", planned="false",
                 confidence=_confidence(reg), description=""))
@@ -184,13 +184,20 @@ def claim_row(source_id: str, deal_id: str, field: str, value: str, preferred: b
                 preference_reason=reason, note=note)
 
 
+def unit_of(reg: Register) -> str:
+    """What SIPRI counts a deal in: missiles for a missile (not a missile system), else whole
+    systems (an aircraft, a ship, a SAM system, a radar)."""
+    description = reg.description.casefold()
+    return "missile" if "missile" in description and "system" not in description else "system"
+
+
 def register_claims(reg: Register) -> dict[str, str]:
     """What SIPRI says of a deal, as claim values per field ('' where it says nothing): the number
     ordered and delivered in its own unit, the order year, the delivery years, the TIV of the
     order (a volume index) and the comment."""
     years = [year for group, _ in reg.deliveries for year in group]
-    return {"ordered": f"{reg.ordered.text} system" if reg.ordered.text else "", "order_year": reg.order_year,
-            "delivered": f"{reg.delivered.text} system" if reg.delivered.text else "",
+    return {"ordered": f"{reg.ordered.text} {unit_of(reg)}" if reg.ordered.text else "", "order_year": reg.order_year,
+            "delivered": f"{reg.delivered.text} {unit_of(reg)}" if reg.delivered.text else "",
             "delivery_years": "; ".join(years), "tiv": reg.tiv["tiv_total_order"], "comment": reg.comments}
 
 
