@@ -102,6 +102,7 @@ def ignored_parts(params: dict[str, list[str]], buyers=BUYERS, suppliers=SUPPLIE
     """
     codes = {"buyer": buyers, "supplier": suppliers, "system": SYSTEMS}  # matched without regard to case
     known = {key: {c.casefold() for c in offered} for key, offered in codes.items()}
+    known["system"] |= {"all"}  # every system: the word that clears the S-400 default
     known |= {"status": set(DEAL_STATUS), "confidence": set(CONFIDENCE), "origin": set(ORIGIN)}
     parts = [(key, None) for key in params if key not in PARAMETERS]
     for key in PARAMETERS:

@@ -22,7 +22,7 @@ class Col:
     name: str
     sql: str | None
     csv: bool = True
-    screen: float | None = None  # position on screen (a fraction goes between two); None: not shown
+    screen: int | None = None  # position on screen; None: not shown
     label: str | None = None   # screen header, when not the name
     kind: str = PLAIN
 
@@ -52,7 +52,7 @@ DEALS = (
     Col("parent_deal_id", "d.parent_deal_id"), Col("relation", "coalesce(d.relation, 'contract')"),
     Col("counted_in_totals", "k.counted"), Col("counting_reason", "k.reason"),
     # Who, as a party: a state's ISO3 or another party's code, and its kind (schema.PARTY_KIND).
-    Col("buyer_code", "d.buyer_code"), Col("buyer_kind", "b.kind", screen=1.5, label="buyer is a"),
+    Col("buyer_code", "d.buyer_code"), Col("buyer_kind", "b.kind", screen=92, label="buyer is a"),
     Col("supplier_code", "d.supplier_code"), Col("supplier_kind", "s.kind"),
     # SIPRI's armament category of the system, and the system the deal's weapons are part of (its
     # own missiles and radars: filters.PARTS).

@@ -124,17 +124,21 @@ class Codes(Filter):
     def parse(self, values, choices, warnings):
         if not values:
             return self.default
-        if self.everything and any(v.strip().casefold() == self.everything for v in values):
-            return ()
         # Matched without regard to case (tur, TUR; S400, s400), kept as the data spells them.
-        known, kept = {code.casefold(): code for code in choices.codes.get(self.key, {})}, []
+        known, kept, everything = {code.casefold(): code for code in choices.codes.get(self.key, {})}, [], False
         for value in values:
-            code = known.get(value.strip().casefold())
+            folded = value.strip().casefold()
+            if self.everything and folded == self.everything:
+                everything = True
+                continue
+            code = known.get(folded)
             if code is not None:
                 kept.append(code)
             else:
                 warnings.append(ignored(f"Ignored {self.key} {_shown(value)}: no deal has that {self.key} "
                                 f"(use {self.example})."))
+        if everything:
+            return ()
         return tuple(dict.fromkeys(kept)) if kept else self.default
 
     def to_url(self, value):
