@@ -6,7 +6,7 @@ from s400tracker import config, importing, queries
 from s400tracker.importers import claims_form
 from s400tracker.ui import admin, layout
 from s400tracker.ui.data import static
-from s400tracker.ui.importing import claim_inputs, commit_section, show_plan, staged_claims
+from s400tracker.ui.importing import claim_inputs, commit_section, preview, show_plan, staged_claims
 
 layout.page_header("Import", "Add your own records beside the curated data: a SIPRI trade-register export, "
                    "table CSVs in this project's format, or the claims of an article you have just read. "
@@ -23,7 +23,7 @@ with file_tab:
     chosen = st.radio("Format", ["detect", *importing.FORMATS], horizontal=True, key="import_format")
     if uploaded is not None:
         data, fmt = uploaded.getvalue(), None if chosen == "detect" else chosen
-        plan = importing.plan_import(db_path, data, uploaded.name, fmt)
+        plan = preview(db_path, data, uploaded.name, fmt)
         if show_plan(plan):
             commit_section(db_path, data, uploaded.name, plan.format, key="file_commit")
 
@@ -38,7 +38,7 @@ with claim_tab:
     claims = staged_claims()
     if claims:
         data = claims_form.document(source, claims)
-        plan = importing.plan_import(db_path, data, claims_form.FILE_NAME, "claim")
+        plan = preview(db_path, data, claims_form.FILE_NAME, "claim")
         if show_plan(plan):
             commit_section(db_path, data, claims_form.FILE_NAME, "claim", key="claim_commit")
 

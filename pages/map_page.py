@@ -27,8 +27,8 @@ clicked = operators_map(view, key="operators_map", height=560, selected_iso3=cho
 layout.legend(maps.legend_items())
 st.caption("Arc width: total contract value in nominal USD (thin where no value is public). "
            "Russia's deliveries to its own forces make it an operator but draw no arc.")
-if unmapped := maps.unmapped_pairs(pairs):
-    st.caption("Not drawn, for want of a map point at this scale: " + md_escape("; ".join(unmapped)) + ".")
+for kind, parties in maps.undrawn_parties(pairs):
+    st.caption(f"Not drawn, for want of a place on the map. {kind}: " + md_escape("; ".join(parties)) + ".")
 if clicked in names and clicked != chosen:
     st.session_state["map_country"] = clicked
     st.rerun()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from s400tracker import export, queries
+from s400tracker.claims import field_label
 from s400tracker.text import md_escape, safe_url
 from s400tracker.ui import filters, layout, records
 from s400tracker.ui.data import disputes, load, table
@@ -24,7 +25,7 @@ else:
     for row in chosen.itertuples():
         side = claims[(claims["record_id"] == row.record_id) & (claims["field"] == row.field)]
         # Claimed values, ids and source titles are data: shown as text, never as Markdown.
-        st.subheader(md_escape(f"{row.record_type} {row.record_id} · {row.field}"))
+        st.subheader(md_escape(f"{row.record_type} {row.record_id} · {field_label(row.record_type, row.field)}"))
         columns = st.columns(max(1, side["claimed_value"].nunique()))
         for column, (value, group) in zip(columns, side.groupby("claimed_value", sort=False)):
             with column:

@@ -5,7 +5,8 @@
 SIPRI's terms allow excerpts, never the whole database: each excerpt keeps its export's own note
 lines (with "Source: SIPRI Arms Transfers Database (c) SIPRI") and header, then at most 500
 records, byte for byte as the export has them (encoding, line endings, breaks and all), in the
-export's order. It picks the S-400 rows and the FCS-4008 traps, the records broken across lines,
+export's order. It picks the S-400 rows and the FCS-4008 traps (and, in one export, the rows whose
+comments name the S-400, with the MiG-21 trap), the records broken across lines,
 two records for every name that is not a present-day state, the re-saves' quirks, and a sample
 of ordinary records. Deterministic: the same exports give the same excerpts. Tests never run it.
 """
@@ -33,6 +34,10 @@ EXPORTS = (
     ("reshaped/jorrit98__IM1002_Machine_Learning_Assignment__trade-register.csv", "utf-8", "classic", 150),
 )
 RTF = "Bingsongl__Technology-and-Oligopolization-Analysis__air_defence.rtf"
+# The export whose excerpt also keeps every row whose comments name the S-400: its own missiles and
+# radars ("For S-400 air-defence systems") and the MiG-21 that only looks like one ("Type-66
+# Series-400/600"). One export is enough, and the others keep the line numbers their tests cite.
+PARTS_FROM = "alexarui__network-analysis__trade-register.csv"
 
 
 def cells_of(line: bytes, encoding: str) -> list[str]:
@@ -93,11 +98,14 @@ QUIRKS = (
 )
 
 
-def cut_classic(found) -> set[int]:
-    """The indexes of the classic records with a quirk, up to each quirk's count."""
+def cut_classic(found, parts: bool) -> set[int]:
+    """The indexes of the classic records with a quirk, up to each quirk's count, and with
+    ``parts`` every record whose comments name the S-400."""
     extra = set()
     for quirk, most in QUIRKS:
         extra |= set([i for i, (lines, cells) in enumerate(found) if quirk(lines, cells)][:most])
+    if parts:
+        extra |= {i for i, (_, cells) in enumerate(found) if re.search(r"S-400|Series-400", ",".join(cells[12:13]))}
     return extra
 
 
@@ -120,7 +128,8 @@ def cut(name: str, encoding: str, layout: str, sample: int, shared: Path) -> tup
     start = header_index(lines)
     found = records(lines, start, len(cells_of(lines[start], encoding)), encoding)
     if layout == "classic":
-        chosen = pick([c[6] for _, c in found], [(c[0], c[1]) for _, c in found], cut_classic(found), sample)
+        chosen = pick([c[6] for _, c in found], [(c[0], c[1]) for _, c in found],
+                      cut_classic(found, name == PARTS_FROM), sample)
         kept = sorted(i for k in chosen for i in found[k][0])
     else:
         kept = cut_database(found, sample)

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLES = ["deals", "deliveries", "payments", "events", "sources"]
 # Links the API must answer exactly as the CLI exports them: adjusted parts are applied, as on the page.
 QUERIES = ["", "buyer=TUR&years=2017&years=2020", "years=2006&years=2027", "years=2021&years=2017",
-           "buyer=IND&buyer=IND&status=delivering", "years=1990&years=2100&basis=constant"]
+           "buyer=IND&buyer=IND&status=delivering", "years=1990&years=2100&basis=constant",
+           "system=s400&parts=include"]
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +61,7 @@ def test_the_bundle_holds_every_table_and_a_manifest_with_the_headline(server, r
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["filters"] == {"buyer": ["IND"]} and manifest["share_link"].endswith("/?buyer=IND")
     assert manifest["headline"]["deals_summed"] == ["IND-2018"]
+    assert manifest["systems"] == ["s400"]  # the default, said although the link leaves it out
     assert manifest["sources_checked_to"]
 
 
@@ -67,6 +69,7 @@ def test_the_bundle_holds_every_table_and_a_manifest_with_the_headline(server, r
     ("buyer=XXX&colour=red", ["buyer 'XXX'", "unknown parameter 'colour'"]),
     ("years=2017&status=shipped", ["give two years", "status 'shipped'"]),
     ("buyer=TUR%27)%3BDROP+TABLE+deals%3B--", ["no deal has that buyer"]),
+    ("system=s400&parts=yes", ["parts 'yes'"]),
 ])
 def test_a_query_with_invalid_parts_is_a_400_naming_each(server, query, parts):
     status, headers, body = get(f"{server}/api/v1/deals.csv?{query}")

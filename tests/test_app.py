@@ -181,3 +181,42 @@ def test_each_record_table_gives_its_data_api_url_for_the_view(app_db):
     app = open_app("explorer", buyer=["TUR"], years=["2017", "2021"])
     captions = [c.value for c in app.caption if "/api/v1/" in c.value]
     assert captions and "/api/v1/deals.csv?buyer=TUR&years=2017&years=2021" in captions[0]
+
+
+def test_the_parts_toggle_is_on_every_page_and_lands_in_the_url(app_db):
+    app = open_app("explorer", parts=["include"])
+    assert app.toggle(key="f_parts").value is True and not app.warning
+    app.toggle(key="f_parts").set_value(False).run()
+    assert "parts" not in app.query_params and not app.exception  # the default stays out of the link
+    app.toggle(key="f_parts").set_value(True).run()
+    assert app.query_params["parts"] in ("include", ["include"])
+    assert open_app("map").toggle(key="f_parts").value is False
+
+
+REGISTER = ROOT / "tests" / "fixtures" / "sipri" / "real" / "alexarui__network-analysis__trade-register.excerpt.csv"
+
+
+def upload_register(app: AppTest) -> AppTest:
+    app.file_uploader(key="import_file").set_value((REGISTER.name, REGISTER.read_bytes(), "text/csv"))
+    return app.run()
+
+
+def test_the_preview_of_an_upload_runs_under_a_progress_bar_that_ends_full(app_db, monkeypatch):
+    monkeypatch.delenv("S400_ADMIN_PASSWORD", raising=False)
+    app = upload_register(open_app("import"))
+    assert not app.exception
+    bars = app.get("progress")
+    assert [bar.value for bar in bars] == [100] and bars[0].text.startswith("Read and checked in ")
+    assert any("adds " in success.value for success in app.success)
+
+
+def test_a_commit_runs_under_its_own_progress_bar(writable_db, monkeypatch):
+    monkeypatch.setenv("S400_ADMIN_PASSWORD", "correct horse")
+    app = upload_register(open_app("import"))
+    app.text_input(key="file_commit_who").input("Ana")
+    app.text_input(key="file_commit_password").input("correct horse").run()
+    app.button(key="file_commit_button").click().run()
+    assert not app.exception
+    texts = [bar.text for bar in app.get("progress")]
+    assert texts[0].startswith("Read and checked in ") and texts[1].startswith("Import finished in ")
+    assert any("Committed by Ana" in success.value for success in app.success)

@@ -23,13 +23,13 @@ def parse(query: str):
 
 
 def test_a_full_link_round_trips():
-    query = ("buyer=TUR&buyer=IND&supplier=RUS&system=s400&years=2017&years=2021&status=signed"
+    query = ("buyer=TUR&buyer=IND&supplier=RUS&system=s400&parts=include&years=2017&years=2021&status=signed"
              "&confidence=confirmed&origin=imported&basis=constant")
     filters, warnings = parse(query)
     assert warnings == []
-    assert filters == Filters(buyers=("TUR", "IND"), suppliers=("RUS",), systems=("s400",), years=(2017, 2021),
-                              statuses=("signed",), confidences=("confirmed",), basis="constant",
-                              origins=("imported",))
+    assert filters == Filters(buyers=("TUR", "IND"), suppliers=("RUS",), systems=("s400",), parts="include",
+                              years=(2017, 2021), statuses=("signed",), confidences=("confirmed",),
+                              basis="constant", origins=("imported",))
     assert parse(filters.query_string())[0] == filters
 
 
@@ -108,7 +108,8 @@ def test_too_many_values_are_capped():
 
 def test_sql_parameters_are_plain_values():
     params = Filters(buyers=("TUR",), years=(2017, 2020)).sql_params()
-    assert params == {"buyers": ["TUR"], "suppliers": [], "systems": ["s400"], "year_from": 2017, "year_to": 2020,
+    assert params == {"buyers": ["TUR"], "suppliers": [], "systems": ["s400"], "parts": False,
+                      "year_from": 2017, "year_to": 2020,
                       "statuses": [], "confidences": [], "origins": []}
 
 
@@ -143,6 +144,9 @@ LINKS = [
     "years=2017",                                        # half a range
     "system=s400&buyer=IND",                             # a system, as the next filters will be
     "system=S-300",                                      # a system no deal has
+    "system=s400&parts=include",                         # the S-400 with its own missiles and radars
+    "system=all&parts=include",                          # every system: parts change nothing
+    "parts=maybe",                                       # not an option
 ]
 
 

@@ -31,6 +31,7 @@ BUYERS = frozenset({"TUR", "IND", "CHN", "BLR", "DZA", "RUS"})
 SUPPLIERS = frozenset({"RUS"})
 DATA_SPAN = (2006, 2027)
 SYSTEMS = frozenset({"s400"})
+PARTS = ("exclude", "include")  # the system's own missiles and radars, left out or included
 CHOICES = Choices({"buyer": {code: code for code in BUYERS}, "supplier": {code: code for code in SUPPLIERS},
                    "system": {code: code for code in SYSTEMS}}, DATA_SPAN)
 FUZZ_EXAMPLES = os.environ.get("S400_FUZZ_EXAMPLES")  # `make fuzz`: 1000 links per page
@@ -52,7 +53,7 @@ SQL_PAYLOADS = ["' OR 1=1 --", "TUR');DROP TABLE deals;--", "'; DELETE FROM sour
                 "\r\nSet-Cookie: x=1", "\t", "   ", ""]
 VALID_WORDS = sorted(BUYERS) + [" tur ", "ind", "Rus", "s400", "S400"] + list(DEAL_STATUS) + \
     ["SIGNED", " delivered"] + \
-    list(CONFIDENCE) + list(ORIGIN) + list(BASES) + ["Constant", "2017", "2021", "1990", "2100", " 2019 ",
+    list(CONFIDENCE) + list(ORIGIN) + list(BASES) + list(PARTS) + ["Constant", "2017", "2021", "1990", "2100", " 2019 ",
                                                      "1989", "2101", "17", "2017.5", "\u0662\u0660\u0661\u0667"]
 
 # Reproducible in CI: the same examples every run; page runs are slow, so no deadline.
@@ -97,10 +98,11 @@ def ignored_parts(params: dict[str, list[str]], buyers=BUYERS, suppliers=SUPPLIE
     The specification, written apart from the code under test: blank values mean 'no value';
     codes are matched case-insensitively after trimming; years are two whole numbers, first <=
     last, inside ``span`` (the data's years; a reversed or wider range is changed, and said so);
-    at most MAX_VALUES values per parameter; one basis.
+    at most MAX_VALUES values per parameter; one basis, one parts.
     """
     codes = {"buyer": buyers, "supplier": suppliers, "system": SYSTEMS}  # matched without regard to case
     known = {key: {c.casefold() for c in offered} for key, offered in codes.items()}
+    known["system"] |= {"all"}  # every system: the word that clears the S-400 default
     known |= {"status": set(DEAL_STATUS), "confidence": set(CONFIDENCE), "origin": set(ORIGIN)}
     parts = [(key, None) for key in params if key not in PARAMETERS]
     for key in PARAMETERS:
@@ -115,9 +117,10 @@ def ignored_parts(params: dict[str, list[str]], buyers=BUYERS, suppliers=SUPPLIE
             years = [_valid_year(v) for v in given_values]
             if len(years) != 2 or None in years or not span[0] <= years[0] <= years[1] <= span[1]:
                 parts.append((key, None))
-        elif key == "basis":
-            parts += [(key, v) for v in given_values if v.strip().lower() not in BASES]
-            if sum(v.strip().lower() in BASES for v in given_values) > 1:
+        elif key in ("basis", "parts"):
+            options = BASES if key == "basis" else PARTS
+            parts += [(key, v) for v in given_values if v.strip().lower() not in options]
+            if sum(v.strip().lower() in options for v in given_values) > 1:
                 parts.append((key, None))
     return parts
 
@@ -132,7 +135,7 @@ def check_parsed(params: dict[str, list[str]], filters: Filters, warnings: list[
     """Kept values are all valid; every ignored part is warned about, shortly; a clean link gets no warning."""
     assert set(filters.buyers) <= BUYERS and set(filters.suppliers) <= SUPPLIERS and set(filters.systems) <= SYSTEMS
     assert set(filters.statuses) <= set(DEAL_STATUS) and set(filters.confidences) <= set(CONFIDENCE)
-    assert set(filters.origins) <= set(ORIGIN) and filters.basis in BASES
+    assert set(filters.origins) <= set(ORIGIN) and filters.basis in BASES and filters.parts in PARTS
     assert filters.years is None or span[0] <= filters.years[0] <= filters.years[1] <= span[1]
     assert all(isinstance(y, int) for y in filters.years or ())
     parts = ignored_parts(params, span=span)
@@ -222,7 +225,7 @@ hostile_filters = st.builds(
     suppliers=st.lists(hostile, max_size=2).map(tuple),
     years=st.none() | st.tuples(st.integers(-2**31, 2**31), st.integers(-2**31, 2**31)),
     statuses=st.lists(hostile, max_size=2).map(tuple), confidences=st.lists(hostile, max_size=2).map(tuple),
-    origins=st.lists(hostile, max_size=2).map(tuple), basis=hostile)
+    origins=st.lists(hostile, max_size=2).map(tuple), basis=hostile, parts=hostile)
 
 
 @settings(LINKS, max_examples=SQL_EXAMPLES)

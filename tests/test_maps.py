@@ -39,6 +39,7 @@ def deals_frame(rows) -> pd.DataFrame:
     frame = frame.assign(deal_count=1, valued_deals=frame["value_usd_nominal"].notna().astype(int))
     for side in ("buyer", "supplier"):
         frame[side] = frame[f"{side}_code"].map(NAMES)
+        frame[f"{side}_kind"] = "state"
         frame[f"{side}_lat"] = frame[f"{side}_code"].map(lambda c: POINTS[c][0])
         frame[f"{side}_lon"] = frame[f"{side}_code"].map(lambda c: POINTS[c][1])
     return frame
@@ -78,10 +79,10 @@ def test_features_carry_status_label_colour_and_tooltip(outlines):
 
 def test_country_absent_from_status_gets_no_record_grey(outlines):
     props = props_by_iso3(maps.status_features(outlines, status_frame([("TUR", "Turkey", "operator", None, 1)])))
-    assert props["FRA"]["status"] == "No S-400 record"
+    assert props["FRA"]["status"] == "No record in view"
     assert props["FRA"]["fill_colour"] == maps.STATUS_COLOURS[maps.NO_RECORD]
     assert props["FRA"]["name"] == "France"  # name from the outline when the status frame has none
-    assert props["FRA"]["tooltip"] == "France: No S-400 record"
+    assert props["FRA"]["tooltip"] == "France: No record in view"
     assert len(props) == 175
 
 
@@ -103,7 +104,7 @@ def test_unknown_status_is_refused(outlines):
 def test_every_status_has_a_distinct_colour_and_a_legend_entry():
     items = maps.legend_items()
     assert [label for label, _ in items] == ["Operator", "On order", "Negotiating", "Interest", "Declined",
-                                             "No S-400 record"]
+                                             "No record in view"]
     assert len({colour for _, colour in items}) == len(items)
     assert all(colour.startswith("#") and len(colour) == 7 for _, colour in items)
 
@@ -158,7 +159,19 @@ def test_an_arc_to_a_country_without_a_map_point_is_left_out_and_named():
     deals = DEALS.copy()
     deals.loc[deals["buyer_code"] == "TUR", "buyer_lat"] = math.nan
     assert "TUR" not in set(maps.arcs_frame(deals)["buyer_code"])
-    assert maps.unmapped_pairs(deals) == ["Russian Federation -> Turkey"]
+    assert maps.undrawn_parties(deals) == [("States without a map point at this scale", ["Turkey (1 deal)"])]
+
+
+def test_parties_without_a_place_are_listed_by_kind_most_deals_first():
+    deals = pd.concat([DEALS, deals_frame([("D8", "TUR", "RUS", "delivered", math.nan)] * 3)])
+    deals.iloc[-3:, deals.columns.get_loc("supplier")] = ["Soviet Union", "Soviet Union", "NATO**"]
+    deals.iloc[-3:, deals.columns.get_loc("supplier_kind")] = ["historical state", "historical state", "organisation"]
+    deals.iloc[-3:, deals.columns.get_loc("supplier_code")] = ["soviet-union", "soviet-union", "nato"]
+    deals.iloc[-3:, deals.columns.get_loc("supplier_lat")] = math.nan
+    groups = maps.undrawn_parties(deals)
+    assert [kind for kind, _ in groups] == [maps.UNDRAWN_KINDS["historical state"], maps.UNDRAWN_KINDS["organisation"]]
+    assert groups[0][1] == ["Soviet Union (2 deals)"] and groups[1][1] == ["NATO** (1 deal)"]
+    assert "TUR" in set(maps.arcs_frame(deals)["buyer_code"])  # the drawable pairs still are
 
 
 @pytest.fixture(scope="module")

@@ -59,11 +59,12 @@ def problems(result):
 # --- a clean import ---------------------------------------------------------------------------
 
 def test_clean_import_has_no_problems_and_expected_counts(clean):
-    # 7 register rows, one an exact duplicate: 6 deals; 2+1+3+1+0+1 delivery years.
+    # 6 register rows: 6 deals; 2+1+3+1+0+1 delivery years; a citation of each deal and delivery,
+    # and SIPRI's number delivered as a claim on the 5 deals that have one.
     assert clean.problems == []
     counts = {name: len(table) for name, table in clean.tables.items()}
     assert counts == {"sources": 1, "parties": 0, "systems": 3, "deals": 6, "deliveries": 8,
-                      "citations": 14, "tiv": 6}
+                      "citations": 14 + 5, "tiv": 6}
 
 
 def test_rows_have_exactly_the_curated_columns(clean):
@@ -196,14 +197,19 @@ def test_tiv_kept_apart_and_never_money(clean):
 
 
 def test_every_deal_and_delivery_is_cited_to_the_export(clean):
-    # Record-level citations (no field, no claim) of the one source row.
-    cited = {(c["record_type"], c["record_id"]) for c in rows(clean, "citations")}
+    # Record-level citations (no field, no claim) of the one source row; the claims are SIPRI's
+    # number delivered, in its own unit.
+    records = [c for c in rows(clean, "citations") if not c["field"]]
+    cited = {(c["record_type"], c["record_id"]) for c in records}
     assert cited == ({("deal", d["deal_id"]) for d in rows(clean, "deals")}
                      | {("delivery", d["delivery_id"]) for d in rows(clean, "deliveries")})
-    for citation in rows(clean, "citations"):
+    for citation in records:
         assert citation["source_id"] == clean.source_id
         assert citation["citation_id"] == f"{clean.source_id}-{citation['record_id']}"
-        assert citation["field"] == citation["claimed_value"] == citation["fact_row"] == ""
+        assert citation["claimed_value"] == citation["fact_row"] == ""
+    claims = [c for c in rows(clean, "citations") if c["field"]]
+    assert {c["field"] for c in claims} == {"delivered"} and all(c["preferred"] == "true" for c in claims)
+    assert all(c["claimed_value"].endswith(" system") for c in claims)
 
 
 def test_source_row_describes_the_export(clean):

@@ -59,7 +59,8 @@ def deal_pairs(conn, filters: Filters) -> pd.DataFrame:
     those with a nominal USD value, summed in ``value_usd_nominal``."""
     sql = f"""
     WITH usd AS (SELECT record_id, usd_nominal FROM conversions WHERE figure = 'deal value')
-    SELECT d.supplier_code, s.name AS supplier, d.buyer_code, b.name AS buyer, d.status,
+    SELECT d.supplier_code, s.name AS supplier, s.kind AS supplier_kind, d.buyer_code, b.name AS buyer,
+           b.kind AS buyer_kind, d.status,
            count(*) AS deal_count, count(*) FILTER (WHERE k.counted) AS counted_deals,
            count(usd.usd_nominal) FILTER (WHERE k.counted) AS valued_deals,
            sum(usd.usd_nominal) FILTER (WHERE k.counted) AS value_usd_nominal,
@@ -68,7 +69,7 @@ def deal_pairs(conn, filters: Filters) -> pd.DataFrame:
     FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code JOIN all_parties s ON s.code = d.supplier_code
     LEFT JOIN usd ON usd.record_id = d.deal_id JOIN deal_counting k ON k.deal_id = d.deal_id
     WHERE {DEALS_WHERE}
-    GROUP BY d.supplier_code, s.name, d.buyer_code, b.name, d.status ORDER BY supplier, buyer, d.status"""
+    GROUP BY ALL ORDER BY supplier, buyer, d.status"""
     return run(conn, sql, filters)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import db, derive, rollups, store
+from .progress import Progress, no_progress
 from .schema import TABLES
 from .validate import DataError, RawTable, load_tables, validate
 
@@ -73,12 +74,14 @@ def _version_row(curated_hash: str, log: list[dict], typed: dict[str, list[dict]
             "description": f"{counts}{imported}"}
 
 
-def write(raw: dict[str, RawTable], curated_hash: str, log: list[dict], db_path: Path) -> BuildResult:
-    """Validate ``raw`` as a whole, derive, and write it with the import log to ``db_path``.
+def write(raw: dict[str, RawTable], curated_hash: str, log: list[dict], db_path: Path,
+          progress: Progress = no_progress) -> BuildResult:
+    """Validate ``raw`` as a whole, derive, and write it with the import log to ``db_path``,
+    reporting both steps to ``progress``.
 
     Raises DataError listing every problem; the existing database is then left untouched.
     """
-    typed, problems = validate(raw)
+    typed, problems = validate(raw, progress)
     if problems:
         raise DataError(problems)
     tables: dict = frames(typed)
@@ -87,7 +90,7 @@ def write(raw: dict[str, RawTable], curated_hash: str, log: list[dict], db_path:
     tables |= derive.derived_tables(tables, rates, version["as_of"]) | {
         "event_countries": derive.event_countries(tables["events"]), "data_version": [version],
         "imports": store.log_rows(log)}
-    db.write_database(db_path, tables, rollups.statements())
+    db.write_database(db_path, tables, rollups.statements(), progress)
     schedule = tables["delivery_schedule"]
     return BuildResult(db_path, version["version"],
                        {name: len(rows) for name, rows in tables.items() if name != "imports"},

@@ -21,6 +21,8 @@ def manifest(filters: Filters, link: str, now: dt.datetime, names: dict[str, str
     """What the bundle holds, the figures it adds up to, and how to cite it."""
     checked = version["sources_checked_to"]
     return {"filters": filters.to_query(), "filters_described": filters.describe(names),
+            # Said even when it is the default, which the link leaves out: the S-400 unless chosen.
+            "systems": list(filters.systems) or ["all"],
             "share_link": link, "data_version": version["version"], "content_hash": version["content_hash"],
             "data_as_of": checked, "sources_checked_to": checked, "generated_at": now.isoformat(timespec="seconds"),
             "citation": export.citation_text(version["version"], checked, link, now.date()),
@@ -31,6 +33,6 @@ def bundle_bytes(conn, filters: Filters, link: str, now: dt.datetime) -> bytes:
     """The zip of every table's CSV under ``filters`` and its manifest, from the database ``conn``."""
     tables = {table: query(conn, filters) for table, query in queries.TABLE_QUERIES.items()}
     tables = {table: frame.drop(columns="total", errors="ignore") for table, frame in tables.items()}
-    about = manifest(filters, link, now, queries.country_names(conn), queries.data_version(conn),
+    about = manifest(filters, link, now, queries.party_names(conn), queries.data_version(conn),
                      aggregates.headline(conn, filters))
     return export.bundle_zip(tables, about)

@@ -17,7 +17,8 @@ COMPOSITE_FIELDS = {
 # says of a deal beside the curated record (its TIV is a volume index, never money). The record
 # holds no value to prefer, so the newest source's claim is the preferred one.
 SOURCE_FIELDS = {
-    "deals": {"delivered": "number delivered, in the source's unit", "delivery_years": "years of delivery",
+    "deals": {"ordered": "number ordered, in the source's unit", "order_year": "year of order",
+              "delivered": "number delivered, in the source's unit", "delivery_years": "years of delivery",
               "tiv": "SIPRI TIV of the order (a volume index, not money)", "comment": "the source's comment"},
 }
 RECORD_TABLES = {"deal": "deals", "delivery": "deliveries", "payment": "payments",
@@ -28,6 +29,12 @@ def claimable_fields(table: str) -> set[str]:
     """Every field of ``table`` a source can claim a value for."""
     columns = {c.name for c in TABLES_BY_NAME[table].columns}
     return columns | set(COMPOSITE_FIELDS.get(table, {})) | set(SOURCE_FIELDS.get(table, {}))
+
+
+def field_label(record_type: str, field: str) -> str:
+    """A claimed field in words for a reader: a source field's description ('tiv' is SIPRI's
+    volume index, never money), any other field its column name."""
+    return SOURCE_FIELDS.get(RECORD_TABLES.get(record_type, ""), {}).get(field, field)
 
 
 def is_source_field(table: str, field: str) -> bool:

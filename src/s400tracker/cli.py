@@ -4,7 +4,8 @@
 ``python -m s400tracker export --table deals --query "buyer=TUR&years=2017&years=2020" --out FILE``:
 write the CSV a page offers for that link, byte for byte.
 ``python -m s400tracker summary --query "buyer=IND"``: the view's headline figures (what the overview shows) as JSON.
-``python -m s400tracker import FILE [--db PATH] [--format sipri|native] [--dry-run]``: import, whole or not at all.
+``python -m s400tracker import FILE [--db PATH] [--format sipri|native] [--dry-run]``: import, whole or not at all;
+a long one prints its progress to standard error (progress.Lines: nothing for one under PROGRESS_SECONDS).
 ``python -m s400tracker synth --deals N --db PATH [--seed S]``: a synthetic database at scale.
 ``python -m s400tracker serve [--port 8501]``: start the dashboard.
 ``python -m s400tracker cluster [--replicas N] [--port P]``: N replicas behind HAProxy on this host.
@@ -17,9 +18,11 @@ import json
 import sys
 from pathlib import Path
 
-from . import aggregates, bundle, config, db, importing, publish, queries
+from . import aggregates, bundle, config, db, importing, progress, publish, queries
 from .build import build
 from .validate import DataError
+
+PROGRESS_SECONDS = 2.0  # a progress line at most this often: about ten lines for a whole SIPRI register
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,7 +97,7 @@ def run_summary(query: str, db_path: Path | None) -> int:
             view, warnings = queries.view_of_link(conn, query)
             version = queries.data_version(conn)
             figures = aggregates.headline(conn, view) | {
-                "view": view.describe(queries.country_names(conn)), "filters": view.to_query(),
+                "view": view.describe(queries.party_names(conn)), "filters": view.to_query(),
                 "data_version": version["version"], "sources_checked_to": version["sources_checked_to"]}
     except FileNotFoundError as error:
         print(f"summary failed: {error}", file=sys.stderr)
@@ -147,15 +150,17 @@ def run_import(path: Path, db_path: Path | None, fmt: str | None, dry_run: bool,
     except ValueError as error:
         print(f"import refused: {error}", file=sys.stderr)
         return 1
+    lines = progress.Lines(sys.stderr, PROGRESS_SECONDS)
     try:
         data = _read_limited(path)
         if dry_run:
-            plan, result = importing.plan_import(target, data, path.name, fmt), None
+            plan, result = importing.plan_import(target, data, path.name, fmt, progress=lines), None
             _print_notices(plan)
             if plan.problems:
                 raise DataError(plan.problems)
         else:
-            plan, result = importing.commit_import(target, data, path.name, by or getpass.getuser(), fmt)
+            plan, result = importing.commit_import(target, data, path.name, by or getpass.getuser(), fmt,
+                                                   progress=lines)
             _print_notices(plan)
     except (DataError, OSError) as error:
         return _refused(error, "import refused", "nothing was written")

@@ -52,8 +52,11 @@ DEALS = (
     Col("parent_deal_id", "d.parent_deal_id"), Col("relation", "coalesce(d.relation, 'contract')"),
     Col("counted_in_totals", "k.counted"), Col("counting_reason", "k.reason"),
     # Who, as a party: a state's ISO3 or another party's code, and its kind (schema.PARTY_KIND).
-    Col("buyer_code", "d.buyer_code"), Col("buyer_kind", "b.kind"),
+    Col("buyer_code", "d.buyer_code"), Col("buyer_kind", "b.kind", screen=92, label="buyer is a"),
     Col("supplier_code", "d.supplier_code"), Col("supplier_kind", "s.kind"),
+    # SIPRI's armament category of the system, and the system the deal's weapons are part of (its
+    # own missiles and radars: filters.PARTS).
+    Col("system_category", "sy.armament_category"), Col("for_system_id", "d.for_system_id"),
     # for the charts and the map, not the CSV
     Col("manufacturer", "maker.name", csv=False), Col("signed_start", "d.signed_date::TIMESTAMP", csv=False),
     Col("year", deal_year_sql("d"), csv=False), Col("buyer_lat", "b.label_lat", csv=False),

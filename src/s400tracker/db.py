@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from .progress import WRITING, Progress, counted, no_progress
 from .schema import IMPORT_FORMAT, OPERATOR_STATUS, ORIGIN, PARTY_KIND, ORIGIN_TABLES, PRECISION, TABLES, Column, Table
 
 SQL_TYPES = {"text": "VARCHAR", "number": "DOUBLE", "integer": "INTEGER", "bool": "BOOLEAN", "date": "DATE"}
@@ -180,7 +181,17 @@ def _check_references(conn: duckdb.DuckDBPyConnection) -> None:
             for reference, rows, example in broken))
 
 
-def write_database(path: Path, tables: dict[str, list[dict]], derived_sql: tuple[str, ...] = ()) -> None:
+def _loads(tables: dict[str, list[dict]]) -> list[tuple[str, list[str], "list[dict] | pd.DataFrame"]]:
+    """Each table to load, in order (the log, the curated tables, the derived ones), with its columns."""
+    def columns(rows) -> list[str]:
+        return list(rows.columns) if isinstance(rows, pd.DataFrame) else list(rows[0]) if rows else []
+    return ([("imports", IMPORT_COLUMNS, tables.get("imports", []))]
+            + [(table.name, table_columns(table), tables[table.name]) for table in TABLES]
+            + [(name, columns(tables[name]), tables[name]) for name in DERIVED_TABLES])
+
+
+def write_database(path: Path, tables: dict[str, list[dict]], derived_sql: tuple[str, ...] = (),
+                   progress: Progress = no_progress) -> None:
     """Write every table to a new file beside ``path``, then rename it into place.
 
     ``tables`` maps table names (curated and derived) to rows of database columns (a list of
@@ -201,13 +212,8 @@ def write_database(path: Path, tables: dict[str, list[dict]], derived_sql: tuple
     try:
         with duckdb.connect(str(temporary)) as conn:
             conn.execute(schema_ddl())
-            _insert(conn, "imports", IMPORT_COLUMNS, tables.get("imports", []))
-            for table in TABLES:
-                _insert(conn, table.name, table_columns(table), tables[table.name])
-            for name in DERIVED_TABLES:
-                rows = tables[name]
-                columns = list(rows.columns) if isinstance(rows, pd.DataFrame) else list(rows[0]) if rows else []
-                _insert(conn, name, columns, tables[name])
+            for name, columns, rows in counted(progress, WRITING, _loads(tables)):
+                _insert(conn, name, columns, rows)
             _add_keys(conn)
             _check_references(conn)
             for statement in derived_sql:

@@ -126,17 +126,21 @@ class Codes(Filter):
     def parse(self, values, choices, warnings):
         if not values:
             return self.default
-        if self.everything and any(v.strip().casefold() == self.everything for v in values):
-            return ()
         # Matched without regard to case (tur, TUR; S400, s400), kept as the data spells them.
-        known, kept = {code.casefold(): code for code in choices.codes.get(self.key, {})}, []
+        known, kept, everything = {code.casefold(): code for code in choices.codes.get(self.key, {})}, [], False
         for value in values:
-            code = known.get(value.strip().casefold())
+            folded = value.strip().casefold()
+            if self.everything and folded == self.everything:
+                everything = True
+                continue
+            code = known.get(folded)
             if code is not None:
                 kept.append(code)
             else:
                 warnings.append(ignored(f"Ignored {self.key} {_shown(value)}: no deal has that {self.key} "
                                 f"(use {self.example})."))
+        if everything:
+            return ()
         return tuple(dict.fromkeys(kept)) if kept else self.default
 
     def to_url(self, value):
@@ -231,7 +235,8 @@ class YearRange(Filter):
 
 @dataclass(frozen=True)
 class Choice(Filter):
-    """One of a few options, shown only on the pages that use it (``pages``); not a row filter."""
+    """One of a few options, shown only on the pages that use it (``pages``; none: every page);
+    not a row filter."""
 
     options: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
@@ -258,6 +263,21 @@ class Choice(Filter):
         return dict(zip(self.options, self.labels))[value]
 
 
+@dataclass(frozen=True)
+class Switch(Choice):
+    """An option that widens another record's condition instead of adding one of its own: bound
+    as ``$<attribute>``, true when the option ``on`` is chosen (the system filter reads
+    ``$parts``); a toggle in the sidebar."""
+
+    on: str = ""
+
+    def params(self, value):
+        return {self.attribute: value == self.on}
+
+    def describe(self, value, names):
+        return self.words if value == self.on else ""
+
+
 # An event with no deal is in view if one of its countries is a chosen buyer (or supplier).
 _COUNTRIES_AS = ("SELECT DISTINCT d.{0}_code AS code, c.name FROM deals d JOIN all_parties c ON c.code = d.{0}_code "
                  "ORDER BY c.name, code")
@@ -271,11 +291,25 @@ SUPPLIER = Codes("supplier", "suppliers", "Supplier", "suppliers",
                  sql="list_contains($suppliers::VARCHAR[], d.supplier_code)",
                  loose_sql=_EVENT_COUNTRY.format("suppliers"), placeholder="All suppliers",
                  example="an ISO3 country code, e.g. RUS", options_sql=_COUNTRIES_AS.format("supplier"))
-SYSTEM = Codes("system", "systems", "System", "systems", sql="list_contains($systems::VARCHAR[], d.system_id)",
-                placeholder="All systems", example="a system id, e.g. s400, or all", default=(S400_SYSTEM_ID,),
-                everything="all", help="The S-400 unless you choose others; clear it for every system.",
-                options_sql="SELECT DISTINCT d.system_id AS code, s.name FROM deals d JOIN systems s USING (system_id) "
-                            "ORDER BY s.name, code")
+# SIPRI lists a system's own missiles and radars as deals of their own (deals.for_system_id): left
+# out by default, so a link without ``parts`` shows what it showed before any import.
+PARTS = Switch("parts", "parts", "With their missiles and radars", "with the systems' own missiles and radars",
+               default="exclude", options=("exclude", "include"), on="include",
+               help="SIPRI lists a system's own missiles and radars (the S-400's 48N6, 9M96 and 40N6 missiles, "
+                    "its 91N6E radar) as deals of their own: include them beside the systems chosen.")
+# A deal of the chosen systems, or (with parts=include) of their own missiles and radars.
+SYSTEM = Codes("system", "systems", "System", "systems",
+               sql="list_contains($systems::VARCHAR[], d.system_id) "
+                   f"OR (${PARTS.attribute} AND list_contains($systems::VARCHAR[], d.for_system_id))",
+               placeholder="All systems", example="a system id, e.g. s400, or all", default=(S400_SYSTEM_ID,),
+               everything="all", help="The S-400 unless you choose others; clear it for every system.",
+               # An event with no deal is the tracker's own record of the S-400 (the curated
+               # events are about it): in view while the S-400 is.
+               loose_sql=f"list_contains($systems::VARCHAR[], '{S400_SYSTEM_ID}')",
+               # Named with SIPRI's armament category where the system has one.
+               options_sql="SELECT DISTINCT d.system_id AS code, "
+                           "s.name || coalesce(' (' || nullif(s.armament_category, '') || ')', '') AS name "
+                           "FROM deals d JOIN systems s USING (system_id) ORDER BY name, code")
 YEARS = YearRange("years", "years", "Years", "years", sql="{year} BETWEEN $year_from AND $year_to", scope="record")
 STATUS = Words("status", "statuses", "Deal status", "status", sql="list_contains($statuses::VARCHAR[], d.status)",
                placeholder="Any status", vocabulary=DEAL_STATUS)
@@ -289,7 +323,8 @@ ORIGIN_FILTER = Words("origin", "origins", "Origin", "origin", scope="record",
 BASIS = Choice("basis", "basis", "Money basis", "basis", default="nominal", options=("nominal", "constant", "original"),
                labels=("Nominal USD", "Constant USD", "Original currency"), pages=("money",))
 
-FILTERS: tuple[Filter, ...] = (BUYER, SUPPLIER, SYSTEM, YEARS, STATUS, CONFIDENCE_FILTER, ORIGIN_FILTER, BASIS)
+FILTERS: tuple[Filter, ...] = (BUYER, SUPPLIER, SYSTEM, PARTS, YEARS, STATUS, CONFIDENCE_FILTER, ORIGIN_FILTER,
+                               BASIS)
 PARAMETERS = tuple(f.key for f in FILTERS)
 BASES = BASIS.options
 DEFAULT_BASIS = BASIS.default

@@ -40,7 +40,7 @@ STATUS_LABELS: dict[str, str] = {
     "negotiating": "Negotiating",
     "interest": "Interest",
     "declined": "Declined",
-    NO_RECORD: "No S-400 record",
+    NO_RECORD: "No record in view",
 }
 
 OUTLINE_COLOUR = [255, 255, 255, 255]
@@ -101,7 +101,7 @@ def status_features(outlines: dict, status: pd.DataFrame) -> dict:
     """A new FeatureCollection: each outline with iso3, name, status, fill colour and tooltip.
 
     ``status`` has columns iso3, name, operator_status, basis, deal_count (one row per country).
-    Countries absent from it get the 'No S-400 record' grey. Neither input is mutated: geometry
+    Countries absent from it get the 'No record in view' grey. Neither input is mutated: geometry
     objects are shared with ``outlines`` (read-only), properties dicts are new.
     """
     by_iso3 = status.set_index("iso3").to_dict(orient="index")
@@ -134,7 +134,7 @@ def arcs_frame(pairs: pd.DataFrame) -> pd.DataFrame:
     sum of the pair's reported values in nominal USD (NaN when none is reported); ``width`` grows
     linearly with it from MIN_ARC_WIDTH (no value reported) to MAX_ARC_WIDTH (the largest pair).
     A pair whose country has no map point (a small state missing from the 110m outlines) is
-    left out; ``unmapped_pairs`` names them so the page can say so.
+    left out; ``undrawn_parties`` names them so the page can say so.
     """
     foreign = pairs[pairs["buyer_code"] != pairs["supplier_code"]]
     if foreign.empty:
@@ -168,7 +168,7 @@ def _status_lists(pairs: pd.DataFrame, keys: list[str]) -> pd.Series:
     return text.str.removesuffix(", ")
 
 
-MAX_ARCS = 300  # the largest pairs drawn; more arcs than this are a tangle nobody can read
+MAX_ARCS = 150  # the largest pairs drawn: a whole register has 2,600; past 150 they tangle
 
 
 def largest_arcs(arcs: pd.DataFrame, limit: int = MAX_ARCS) -> tuple[pd.DataFrame, str | None]:
@@ -186,11 +186,29 @@ def _lacks_point(frame: pd.DataFrame) -> pd.Series:
     return frame[["from_lon", "from_lat", "to_lon", "to_lat"]].isna().any(axis=1)
 
 
-def unmapped_pairs(pairs: pd.DataFrame) -> list[str]:
-    """'supplier -> buyer' pairs (of deal_pairs) that cannot be drawn for want of a map point."""
+# What each kind of party the map cannot place is, in the words beside the map.
+UNDRAWN_KINDS = {
+    "historical state": "States that no longer exist (their deals stay their own, not a successor's)",
+    "organisation": "Organisations", "unknown": "Unknown to SIPRI",
+    "non-state actor": "Non-state actors with no country in their name",
+    "state": "States without a map point at this scale",
+}
+
+
+def undrawn_parties(pairs: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """What the arcs cannot show, for want of a place: per kind of party (UNDRAWN_KINDS order),
+    'name (N deals)' of each supplier or buyer in view with no map point, most deals first."""
     foreign = pairs[pairs["buyer_code"] != pairs["supplier_code"]]
-    lacking = foreign[foreign[["supplier_lon", "supplier_lat", "buyer_lon", "buyer_lat"]].isna().any(axis=1)]
-    return sorted({f"{s} -> {b}" for s, b in zip(lacking["supplier"], lacking["buyer"])})
+    sides = [foreign[[f"{side}", f"{side}_kind", "deal_count"]].set_axis(["name", "kind", "deals"], axis=1)
+             [foreign[[f"{side}_lon", f"{side}_lat"]].isna().any(axis=1)] for side in ("supplier", "buyer")]
+    lacking = pd.concat(sides).groupby(["kind", "name"], as_index=False)["deals"].sum()
+    groups = []
+    for kind in UNDRAWN_KINDS:
+        of_kind = lacking[lacking["kind"] == kind].sort_values(["deals", "name"], ascending=[False, True])
+        if not of_kind.empty:
+            groups.append((UNDRAWN_KINDS[kind], [f"{name}{_deal_phrase(n)}"
+                                                 for name, n in zip(of_kind["name"], of_kind["deals"])]))
+    return groups
 
 
 def arc_widths(values: pd.Series) -> pd.Series:

@@ -245,6 +245,12 @@ def country_names(conn) -> dict[str, str]:
     return dict(zip(frame["iso3"], frame["name"]))
 
 
+def party_names(conn) -> dict[str, str]:
+    """Party code -> name, for every state and every other party (for describing a view)."""
+    frame = db.query(conn, "SELECT code, name FROM all_parties ORDER BY name")
+    return dict(zip(frame["code"], frame["name"]))
+
+
 def filter_choices(conn) -> Choices:
     """What the filters offer: each code filter's codes in the deals (with names, from the
     filter's own ``options_sql``), and the years span of every dated record."""

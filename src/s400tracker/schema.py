@@ -118,6 +118,7 @@ TABLES: tuple[Table, ...] = (
     Table("systems", "system_id", (
         _id("system_id"), Column("name", required=True), Column("nato_name"),
         _org("manufacturer_org_id"), Column("description"),
+        Column("armament_category", may_be_absent=True),  # SIPRI's, e.g. 'Air defence systems'
     ), sourced_as="system", doc="weapon systems"),
     Table("sources", "source_id", (
         _id("source_id"), Column("url", max_length=2000), Column("title", required=True),
@@ -138,6 +139,9 @@ TABLES: tuple[Table, ...] = (
         Column("parent_deal_id", ref=("deals", "deal_id"), max_length=80, may_be_absent=True),
         Column("relation", vocab=DEAL_RELATION, may_be_absent=True),  # empty: a contract
         _party("buyer_code"), _party("supplier_code"),
+        # The system this deal's weapons are part of (the S-400's own missiles and radars, which
+        # SIPRI lists as deals of their own): the system filter can include them (filters.PARTS).
+        Column("for_system_id", ref=("systems", "system_id"), max_length=80, may_be_absent=True),
     ), sourced_as="deal", doc="procurements from first interest to final delivery"),
     Table("deliveries", "delivery_id", (
         _id("delivery_id"), Column("deal_id", required=True, ref=("deals", "deal_id")),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import db
 from .dates import format_partial_date
+from .progress import STORED, Progress, counted, no_progress
 from .schema import ORIGIN_TABLES, TABLES, Table
 from .validate import Loc, RawTable
 
@@ -88,7 +89,8 @@ def import_log(conn) -> list[dict]:
     return db.query(conn, "SELECT * FROM imports ORDER BY import_id").to_dict("records")
 
 
-def stored_tables(path: Path, only_imported: bool = False) -> tuple[dict[str, RawTable], list[dict], str | None]:
+def stored_tables(path: Path, only_imported: bool = False,
+                  progress: Progress = no_progress) -> tuple[dict[str, RawTable], list[dict], str | None]:
     """Every table's rows as stored (or only the imported ones), the import log, and the
     curated data's hash. A missing database, or one built before imports existed, holds none."""
     if not Path(path).exists():
@@ -98,8 +100,8 @@ def stored_tables(path: Path, only_imported: bool = False) -> tuple[dict[str, Ra
             return {}, [], None
         log = import_log(conn)
         labels = {entry["import_id"]: f"import {entry['import_id']} ({entry['file_name']})" for entry in log}
-        tables = {t.name: _rows_of(conn, t, only_imported, labels) for t in TABLES
-                  if not only_imported or t.name in ORIGIN_TABLES}
+        wanted = [t for t in TABLES if not only_imported or t.name in ORIGIN_TABLES]
+        tables = {t.name: _rows_of(conn, t, only_imported, labels) for t in counted(progress, STORED, wanted)}
         curated_hash = db.query(conn, "SELECT curated_hash FROM data_version")["curated_hash"].iloc[0]
     return tables, log, curated_hash
 

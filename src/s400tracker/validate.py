@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from . import claims
 from .dates import parse_partial_date
+from .progress import VALIDATING, Progress, counted, no_progress
 from .schema import SOURCED_RECORD_TYPES, TABLES, TABLES_BY_NAME, Column, Table
 
 # Pairs of columns where a value needs its unit or currency beside it.
@@ -342,10 +343,13 @@ def _check_claim_group(table: str, field: str, record: dict, rows: list) -> list
     return problems
 
 
-def validate(raw_tables: dict[str, RawTable]) -> tuple[dict[str, list[dict]], list[Problem]]:
+def validate(raw_tables: dict[str, RawTable],
+             progress: Progress = no_progress) -> tuple[dict[str, list[dict]], list[Problem]]:
     """Type-check and cross-check every table; return typed rows and every problem found."""
     problems: list[Problem] = []
-    typed = {t.name: _typed_rows(t, raw_tables[t.name], problems) for t in TABLES if t.name in raw_tables}
+    present = [t for t in TABLES if t.name in raw_tables]
+    typed = {t.name: _typed_rows(t, raw_tables[t.name], problems)
+             for t in counted(progress, VALIDATING, present, size=lambda t: len(raw_tables[t.name].rows))}
     keys = {name: {tuple(row[c] for c in TABLES_BY_NAME[name].key_columns) for _, row in rows}
             for name, rows in typed.items()}
     for table in TABLES:

@@ -4,7 +4,7 @@ The URL decides on a session's first run (a shared link), the widgets after that
 filters live in a plain session key because Streamlit clears the query string on a page
 change, and are written back to the URL on every run so a copied link reproduces the view.
 Each widget is the record's (``filters.FILTERS``): codes and words are multiselects, the
-year range a slider, a choice a radio on the pages that use it.
+year range a slider, a switch a toggle, a choice a radio on the pages that use it.
 """
 
 from dataclasses import replace
@@ -41,6 +41,8 @@ def _seed_from_url(choices: flt.Choices) -> None:
 def _widget_value(f: flt.Filter, value, choices: flt.Choices):
     if isinstance(f, flt.YearRange):
         return value or choices.years
+    if isinstance(f, flt.Switch):
+        return value == f.on
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -48,6 +50,8 @@ def _filter_value(f: flt.Filter, widget, choices: flt.Choices):
     """The filter's value from its widget's; a slider over the whole span restricts nothing."""
     if isinstance(f, flt.YearRange):
         return None if tuple(widget) == tuple(choices.years) else tuple(widget)
+    if isinstance(f, flt.Switch):
+        return f.on if widget else f.default
     return tuple(widget) if isinstance(widget, list) else widget
 
 
@@ -77,13 +81,15 @@ def _draw(f: flt.Filter, choices: flt.Choices) -> None:
         st.multiselect(f.label, list(f.vocabulary), placeholder=f.placeholder, **common)
     elif isinstance(f, flt.YearRange):
         st.slider(f.label, *choices.years, **common)
+    elif isinstance(f, flt.Switch):
+        st.toggle(f.label, **common)
     elif isinstance(f, flt.Choice):
         st.radio(f.label, list(f.options), format_func=f.label_of, **common)
 
 
 def _shown_filters(page: str, choices: flt.Choices) -> list[flt.Filter]:
     """The records with a widget on ``page``: a choice only where it is used, years only when dated."""
-    shown = [f for f in flt.FILTERS if not isinstance(f, flt.Choice) or page in f.pages]
+    shown = [f for f in flt.FILTERS if not isinstance(f, flt.Choice) or not f.pages or page in f.pages]
     return [f for f in shown if not isinstance(f, flt.YearRange) or choices.years is not None]
 
 

@@ -1,9 +1,13 @@
 """The import page's parts: the plan preview, the commit (admin only), the claim inputs."""
 
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
 import pandas as pd
 import streamlit as st
 
-from .. import config, importing, publish, queries
+from .. import config, importing, progress, publish, queries
 from ..importers import claims_form
 from ..schema import CONFIDENCE, CURRENCY, DEAL_STATUS, EVENT_TYPE, PAYMENT_KIND, UNIT
 from ..text import md_escape
@@ -11,6 +15,27 @@ from ..validate import DataError
 from . import admin, data
 
 STAGED = "staged_claims"
+T = TypeVar("T")
+
+
+def _with_progress_bar(finished: str, run: Callable[[progress.Progress], T]) -> T:
+    """Run ``run`` with a progress bar that shows each step's words and count. Done, the bar
+    stays, full, saying how long it took (the outcome is shown below it); refused (an error), it
+    stays where the run stopped, which says at which step."""
+    bar = st.progress(0.0, text="Starting")
+    started = time.perf_counter()
+
+    def report(step: progress.Step, done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=progress.describe(step, done, total))
+    result = run(report)
+    bar.progress(1.0, text=f"{finished} in {time.perf_counter() - started:.1f} s")
+    return result
+
+
+def preview(db_path, payload: bytes, file_name: str, fmt: str | None) -> importing.ImportPlan:
+    """What importing the file would do (importing.plan_import), under a progress bar."""
+    return _with_progress_bar("Read and checked", lambda report: importing.plan_import(
+        db_path, payload, file_name, fmt, progress=report))
 
 
 def show_plan(plan: importing.ImportPlan) -> bool:
@@ -56,7 +81,8 @@ def commit_section(db_path, payload: bytes, file_name: str, fmt: str, key: str) 
     allowed, who = admin.authorised(key)
     if st.button("Commit import", key=f"{key}_button", type="primary", disabled=not allowed):
         try:
-            plan, result = importing.commit_import(db_path, payload, file_name, who, fmt)
+            plan, result = _with_progress_bar("Import finished", lambda report: importing.commit_import(
+                db_path, payload, file_name, who, fmt, progress=report))
         except DataError as error:
             st.error(f"Refused: {len(error.problems)} problem(s); nothing was written.")
             return
@@ -105,7 +131,8 @@ def _competing_value() -> dict:
 
 
 def _deal() -> dict:
-    countries = data.choices().codes["buyer"] | data.country_names()
+    states = data.country_names()  # a claim's deal names its buyer by ISO3: states only
+    countries = {code: name for code, name in data.choices().codes["buyer"].items() if code in states} | states
     return {"buyer_iso3": st.selectbox("Buyer", sorted(countries), format_func=countries.get, key="claim_buyer"),
             "supplier_iso3": "RUS", "system_id": "s400", "seller_org_id": "rosoboronexport",
             "status": st.selectbox("Status", DEAL_STATUS, key="claim_status"),

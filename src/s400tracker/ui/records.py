@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
+from .. import claims as claims_rules
 from .. import export
 from ..columns import EXPORTED, LINK, MONEY, WIDE, Col, screen_columns
 from ..text import safe_url
@@ -91,7 +92,8 @@ def selection_details(selected: pd.DataFrame, record_type: str, key: str, claims
     if chosen.empty:
         st.caption("No field-level claims: the sources below support these records as a whole.")
     else:
-        shown = chosen.assign(link=chosen["source"].map(safe_url))
+        shown = chosen.assign(link=chosen["source"].map(safe_url),
+                              field=[claims_rules.field_label(record_type, f) for f in chosen["field"]])
         st.dataframe(shown[["record_id", "field", "claimed_value", "preferred", "preference_reason",
                             "source_title", "publisher", "link"]], hide_index=True,
                      column_config={"link": st.column_config.LinkColumn("source", display_text="open source")})

@@ -1,7 +1,7 @@
 """Each Record checked and interpreted into a Register; each problem is recorded at its cell."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .names import Names, resolve_party
 from .records import Cell, Log, Record
@@ -34,15 +34,18 @@ class Register:
     uncertain: bool
     deal_key: str = ""  # SIPRI AT Database ID (database layout only)
     local_production: bool | None = None  # (database layout only)
+    category: str = ""  # SIPRI's armament category, e.g. 'Air defence systems' (database layout only)
 
 
 @dataclass
 class Context:
-    """What every record needs: the file's log, the names it may use, the last plausible year."""
+    """What every record needs: the file's log, the names it may use, the last plausible year, and
+    the armament category an earlier import stored per system id."""
 
     log: Log
     names: Names
     last_year: int
+    categories: dict[str, str] = field(default_factory=dict)
 
 
 def _flag(ctx: Context, record: Record, cell: Cell) -> bool | None:
@@ -128,16 +131,18 @@ def _tiv(ctx: Context, record: Record) -> dict[str, str]:
 
 
 def _database_fields(ctx: Context, record: Record) -> dict:
-    """What only the database layout gives and the deal uses: its deal id and local production.
+    """What only the database layout gives and the deal uses: its deal id, local production and
+    the weapon's armament category.
 
-    (The Record also keeps the armament category and SIPRI's estimate, for systems to use.)
+    (The Record also keeps SIPRI's estimate of a new unit's TIV.)
     """
     if record.deal_key is None:
         return {}
     if not record.deal_key.text.isdigit():
         ctx.log.at(record.deal_key, "not a number", f"'{record.deal_key.text}' is not a SIPRI deal id")
     return {"deal_key": record.deal_key.text if record.deal_key.text.isdigit() else "",
-            "local_production": _flag(ctx, record, record.local_production)}
+            "local_production": _flag(ctx, record, record.local_production),
+            "category": record.category.text}
 
 
 def parse_register(ctx: Context, record: Record) -> Register:

@@ -9,7 +9,7 @@ import re
 from ...schema import TABLES_BY_NAME
 from .names import NewParty, is_state_code
 from .register import Register
-from .values import S400_SYSTEM_ID, Count, designation_key, fold, system_id_for
+from .values import S400_SYSTEM_ID, Count, designation_key, fold, system_id_for, system_served
 
 NOTE_LIMIT = 1000
 PUBLISHER = "SIPRI Arms Transfers Database"
@@ -125,7 +125,14 @@ def party_row(party: NewParty, source_id: str) -> dict[str, str]:
                 source_id=source_id, note="first named by this SIPRI export")
 
 
-def _deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
+def _part_of(reg: Register, system_id: str) -> str:
+    """The system a deal's weapons are part of, as its comment says ("For S-400 SAM systems"):
+    '' when it names none, or names the deal's own system."""
+    served = system_served(reg.comments)
+    return served if served != system_id else ""
+
+
+def deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
     """The deals row of a register row (SIPRI gives no money: value columns stay empty)."""
     what = f"{reg.designation} ({reg.description})" if reg.description else reg.designation
     # SIPRI's status column says new / second hand, not the deal's stage: keep it as a note.
@@ -134,9 +141,9 @@ def _deal_row(reg: Register, deal_id: str, system_id: str) -> dict[str, str]:
     return _row("deals", deal_id=deal_id,
                 **_party_columns("buyer", reg.buyer), **_party_columns("supplier", reg.seller),
                 system_id=system_id, status=_deal_status(reg), signed_date=reg.order_year,
-                quantity=reg.ordered.text, unit="system" if reg.ordered.text else "",
+                quantity=reg.ordered.text, unit=unit_of(reg) if reg.ordered.text else "",
                 quantity_note=_hedge(reg.ordered), confidence=_confidence(reg),
-                title=f"{what} for {reg.recipient}", notes=notes)
+                title=f"{what} for {reg.recipient}", notes=notes, for_system_id=_part_of(reg, system_id))
 
 
 def _delivery_rows(reg: Register, deal_id: str) -> list[dict[str, str]]:
@@ -156,7 +163,7 @@ def _delivery_rows(reg: Register, deal_id: str) -> list[dict[str, str]]:
             rows.append(_row(
                 "deliveries", delivery_id=f"{deal_id}-{year}", deal_id=deal_id, date=year,
                 date_note="year only (SIPRI)", quantity=count.text if single else "",
-                unit="system" if single else "",
+                unit=unit_of(reg) if single else "",
                 quantity_qualifier="estimate" if single and count.estimate else "",
                 quantity_note=quantity_note, basis="batch", planned="false",
                 confidence=_confidence(reg), description=""))
@@ -169,9 +176,46 @@ def _citation_row(source_id: str, record_type: str, record_id: str) -> dict[str,
                 record_id=record_id, source_id=source_id)
 
 
-def _system_row(system_id: str, reg: Register) -> dict[str, str]:
+def claim_row(source_id: str, deal_id: str, field: str, value: str, preferred: bool, reason: str = "",
+              note: str = "") -> dict[str, str]:
+    """A claim of an export on one field of a deal (one per export, deal and field)."""
+    return _row("citations", citation_id=f"{source_id}-{deal_id}-{field}", record_type="deal", record_id=deal_id,
+                source_id=source_id, field=field, claimed_value=value, preferred="true" if preferred else "false",
+                preference_reason=reason, note=note)
+
+
+def unit_of(reg: Register) -> str:
+    """What SIPRI counts a deal in: missiles for a missile (not a missile system), else whole
+    systems (an aircraft, a ship, a SAM system, a radar)."""
+    description = reg.description.casefold()
+    return "missile" if "missile" in description and "system" not in description else "system"
+
+
+def register_claims(reg: Register) -> dict[str, str]:
+    """What SIPRI says of a deal, as claim values per field ('' where it says nothing): the number
+    ordered and delivered in its own unit, the order year, the delivery years, the TIV of the
+    order (a volume index) and the comment."""
+    years = [year for group, _ in reg.deliveries for year in group]
+    return {"ordered": f"{reg.ordered.text} {unit_of(reg)}" if reg.ordered.text else "", "order_year": reg.order_year,
+            "delivered": f"{reg.delivered.text} {unit_of(reg)}" if reg.delivered.text else "",
+            "delivery_years": "; ".join(years), "tiv": reg.tiv["tiv_total_order"], "comment": reg.comments}
+
+
+def record_citation(source_id: str, deal_id: str) -> dict[str, str]:
+    """The export's citation of a whole deal."""
+    return _citation_row(source_id, "deal", deal_id)
+
+
+def tiv_row(reg: Register, deal_id: str, source_id: str) -> dict[str, str]:
+    """The TIV row of a deal (SIPRI's volume index, never money)."""
+    return dict(zip(TIV_COLUMNS, (deal_id, reg.tiv["tiv_per_unit"], reg.tiv["tiv_total_order"],
+                                  reg.tiv["tiv_delivered"], source_id)))
+
+
+def _system_row(system_id: str, reg: Register, category: str) -> dict[str, str]:
     """A systems row for a designation the project does not know yet."""
-    return _row("systems", system_id=system_id, name=reg.designation, description=reg.description)
+    return _row("systems", system_id=system_id, name=reg.designation, description=reg.description,
+                armament_category=category)
 
 
 def empty_tables() -> dict[str, list]:
@@ -179,19 +223,27 @@ def empty_tables() -> dict[str, list]:
     return {name: [] for name in TABLE_NAMES}
 
 
-def add_rows(tables: dict[str, list], reg: Register, deal_id: str, source_id: str,
-             new_systems: set[str]) -> None:
-    """Append the deal, its deliveries, citations, TIV and any new system of one row."""
+def add_system(tables: dict[str, list], reg: Register, new_systems: set[str], categories: dict[str, str]) -> str:
+    """The system id of a row's designation, adding its systems row if this export names it first.
+
+    Its armament category is the row's (the database layout has one), else the one an earlier
+    import stored (``categories``: system id -> category), else none: the classic trade register
+    has no category, and none is guessed.
+    """
     system_id = system_id_for(reg.designation) if reg.designation else ""
     if system_id and system_id != S400_SYSTEM_ID and system_id not in new_systems:
         new_systems.add(system_id)  # the first row naming a system describes it
-        tables["systems"].append((reg.line, _system_row(system_id, reg)))
-    tables["deals"].append((reg.line, _deal_row(reg, deal_id, system_id)))
+        category = reg.category or categories.get(system_id, "")
+        tables["systems"].append((reg.line, _system_row(system_id, reg, category)))
+    return system_id
+
+
+def add_rows(tables: dict[str, list], reg: Register, deal_id: str, source_id: str, system_id: str) -> None:
+    """Append the deal, its deliveries, citations and TIV of one row."""
+    tables["deals"].append((reg.line, deal_row(reg, deal_id, system_id)))
     tables["citations"].append((reg.line, _citation_row(source_id, "deal", deal_id)))
     for delivery in _delivery_rows(reg, deal_id):
         tables["deliveries"].append((reg.line, delivery))
         tables["citations"].append(
             (reg.line, _citation_row(source_id, "delivery", delivery["delivery_id"])))
-    tables["tiv"].append((reg.line, dict(zip(TIV_COLUMNS, (
-        deal_id, reg.tiv["tiv_per_unit"], reg.tiv["tiv_total_order"], reg.tiv["tiv_delivered"],
-        source_id)))))
+    tables["tiv"].append((reg.line, tiv_row(reg, deal_id, source_id)))

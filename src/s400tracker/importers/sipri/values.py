@@ -15,6 +15,12 @@ FIRST_YEAR = 1950
 FIRST_ORDER_YEAR = 1900
 # S-400 designations, compared without case, spaces or hyphens; SIPRI writes "S-400/SA-21".
 _S400_NAMES = frozenset({"s400", "s400triumf", "triumf", "sa21", "sa21growler"})
+# What a comment says a deal's weapons are for: the words after 'for' or 'with', to the clause's
+# end ("For S-400 SAM systems", "Part of INR390 b ($5 b) for S-400 SAM systems", "91N6E version
+# for use with S-400 SAM systems"). Words keep their hyphens and slashes, so "FCS-4008" and
+# "Series-400/600" stay whole and are not the S-400.
+_FOR_CLAUSE = re.compile(r"\b(?:for|with)\b([^;]*)", re.IGNORECASE)
+_WORD = re.compile(r"[\w\-/]+")
 # SIPRI spellings (folded: lower case, accents removed) -> ISO3. The caller's country_codes
 # (names from the countries table) are tried first; these cover SIPRI's own and older names.
 COUNTRY_ALIASES = {
@@ -119,10 +125,14 @@ def resolve_country(name: str, codes: dict[str, str]) -> str | None:
     return codes.get(folded) or COUNTRY_ALIASES.get(folded)
 
 
+def _is_s400(designation: str) -> bool:
+    """Whether a designation is the S-400 under any of its names ('S-400/SA-21', 'Triumf')."""
+    return any(re.sub(r"[\s\-]", "", p.casefold()) in _S400_NAMES for p in designation.split("/"))
+
+
 def system_id_for(designation: str) -> str:
     """The system id of a weapon designation: 's400' for the S-400, else 'sipri-<slug>'."""
-    parts = designation.split("/")
-    if any(re.sub(r"[\s\-]", "", p.casefold()) in _S400_NAMES for p in parts):
+    if _is_s400(designation):
         return S400_SYSTEM_ID
     slug = re.sub(r"[^a-z0-9]+", "-", fold(designation)).strip("-")[:74].rstrip("-")
     # A designation in another script has no slug: its hash still keeps it apart.
@@ -133,3 +143,12 @@ def designation_key(designation: str) -> str:
     """The designation as it enters the natural key: the S-400 under any name is one."""
     system_id = system_id_for(designation)
     return system_id if system_id == S400_SYSTEM_ID else " ".join(designation.split()).casefold()
+
+
+def system_served(comment: str) -> str:
+    """The system a deal's comment says its weapons are for ('s400' for "For S-400 SAM systems"),
+    else '': the S-400 by any of its names, as a whole word after 'for' or 'with'."""
+    for clause in _FOR_CLAUSE.findall(comment):
+        if any(_is_s400(word) for word in _WORD.findall(clause)):
+            return S400_SYSTEM_ID
+    return ""
