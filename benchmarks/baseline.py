@@ -22,7 +22,9 @@ FULL = {"deals": queries.deals, "deliveries": queries.deliveries, "payments": qu
 @st.cache_resource(show_spinner=False)
 def _everything(key: str) -> dict[str, pd.DataFrame]:
     conn = data._connection_for(key)
-    frames = {name: query(conn, Filters()) for name, query in FULL.items()}
+    everything = Filters(systems=())  # every system: the default view is the S-400's
+    frames = {name: query(conn, everything) for name, query in FULL.items()}
+    frames["deals"] = frames["deals"].merge(db.query(conn, "SELECT deal_id, system_id FROM deals"), on="deal_id")
     frames["citations"] = db.query(conn, "SELECT record_type, record_id, source_id FROM citations")
     return frames
 
@@ -44,7 +46,7 @@ def _own(frame: pd.DataFrame, view: Filters) -> pd.Series:
 def _records(all_: dict[str, pd.DataFrame], view: Filters, query: str) -> pd.DataFrame:
     deals = all_["deals"]
     ok = deals[_in(deals["buyer_code"], view.buyers) & _in(deals["supplier_code"], view.suppliers)
-               & _in(deals["status"], view.statuses)]
+               & _in(deals["system_id"], view.systems) & _in(deals["status"], view.statuses)]
     if query == "deals":
         return ok[_own(ok, view) & _years(ok["year"], view)]
     ok_ids = set(ok["deal_id"])
@@ -53,7 +55,7 @@ def _records(all_: dict[str, pd.DataFrame], view: Filters, query: str) -> pd.Dat
         return f[f["deal_id"].isin(ok_ids) & _own(f, view) & _years(f["date_start"].dt.year, view)]
     events = all_["events"]
     codes = events["countries"].fillna("").str.split("; ")
-    free = events["deal_id"].isna() & (not view.statuses)
+    free = events["deal_id"].isna() & (not view.statuses) & (not view.systems)  # no system without a deal
     if view.buyers:
         free &= codes.map(lambda c: bool(set(c) & set(view.buyers)))
     if view.suppliers:
@@ -164,8 +166,10 @@ def cached(_query, name: str, filters: Filters, key: str, **options) -> pd.DataF
     if query not in FULL:
         return APP_CACHED(_query, name, filters, key, **options)
     rows = _filtered(all_, filters, query)
-    if query in ("sources", "conversions"):
+    if query in ("sources", "conversions", "deals", "deliveries", "payments", "events"):
         rows = rows.assign(total=len(rows))
+    if query == "claims" and options.get("record_type"):
+        rows = rows[rows["record_type"] == options["record_type"]]
     return rows if options.get("limit") is None else rows.head(options["limit"])
 
 

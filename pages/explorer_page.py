@@ -25,11 +25,12 @@ for tab, (_, query, record_type, key) in zip(record_tabs, DISPUTABLE):
             notes = dispute_notes(view, record_type)
             name = query.__name__
             selected = records.disputed_table(name, table(query, view), notes, key=f"explorer_{name}")
-            records.selection_details(selected, record_type, key, load(queries.claims, view))
+            records.selection_details(selected, record_type, key,
+                                      load(queries.claims, view, record_type=record_type))
 if events_tab.open:
     with events_tab:
         selected = records.events_table(table(queries.events, view), key="explorer_events")
-        records.selection_details(selected, "event", "event_id", load(queries.claims, view))
+        records.selection_details(selected, "event", "event_id", load(queries.claims, view, record_type="event"))
 if sources_tab.open:
     with sources_tab:
         records.sources_table(table(queries.sources, view, supports_shown=queries.SUPPORTS_SHOWN),

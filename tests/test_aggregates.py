@@ -14,7 +14,9 @@ from s400tracker import aggregates, charts, cli, db, queries
 from s400tracker.filters import Filters
 
 VIEWS = [Filters(), Filters(years=(2010, 2020), statuses=("delivering", "delivered")),
-         Filters(buyers=("TUR", "IND", "CHN")), Filters(confidences=("confirmed",), basis="constant")]
+         Filters(buyers=("TUR", "IND", "CHN")), Filters(confidences=("confirmed",), basis="constant"),
+         # every system (the default is the S-400's alone), and every system's from two suppliers
+         Filters(systems=()), Filters(systems=(), suppliers=("RUS", "USA"), years=(2012, 2024))]
 
 
 @pytest.fixture(scope="module", params=["curated", "synthetic"])
@@ -155,8 +157,8 @@ def test_aggregated_timeline_frames_draw(conn):
 
 
 def test_figures_built_without_validation_are_what_validation_would_make(conn):
-    """charts builds scatter traces unvalidated for speed: rebuilding each figure through plotly's
-    validation must change nothing (no misspelt or wrongly shaped property slips through)."""
+    """charts builds every figure unvalidated for speed: rebuilding each through plotly's validation
+    must change nothing (no misspelt or wrongly shaped property slips through)."""
     import plotly.graph_objects as go
     view = Filters()
     counts = {name: int(n) for name, n in queries.record_counts(conn, view).iloc[0].items()}
@@ -164,7 +166,11 @@ def test_figures_built_without_validation_are_what_validation_would_make(conn):
     figures = [charts.timeline_figure(*charts.timeline_from_years(aggregates.timeline_years(conn, view), counts)[:3]),
                charts.timeline_figure(queries.deals(conn, view), deliveries, queries.events(conn, view)),
                charts.cumulative_figure(charts.cumulative_deliveries(deliveries)),
-               charts.cumulative_figure(charts.cumulative_from_years(aggregates.cumulative_years(conn, view))[0])]
+               charts.cumulative_figure(charts.cumulative_from_years(aggregates.cumulative_years(conn, view))[0]),
+               charts.sankey_figure(charts.money_flows(aggregates.money_deals(conn, view),
+                                                       aggregates.money_payments(conn, view), "nominal"), "US$")]
+    figures += [charts.value_by_year_figure(charts.value_by_year(aggregates.deal_years(conn, view), basis), basis, 2024)
+                for basis in ("nominal", "original")]
     for figure in figures:
         built = figure.to_dict()
         assert go.Figure(built).to_dict() == built
@@ -181,3 +187,52 @@ def test_the_benchmarks_naive_baseline_adds_up_to_the_same_headline(conn, view):
     app = summaries.headline(aggregates.deal_pairs(conn, view), units, status)
     assert summaries.headline(naive, units, status)["contract_value_usd"] == pytest.approx(app["contract_value_usd"])
     assert summaries.headline(naive, units, status)["deals_without_value"] == app["deals_without_value"]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_claims_of_one_kind_are_that_kinds_share_of_every_claim(conn, view):
+    every = queries.claims(conn, view)
+    for kind in ("deal", "delivery", "payment", "event"):
+        expected = every[every["record_type"] == kind].reset_index(drop=True)
+        assert plain(queries.claims(conn, view, record_type=kind)) == plain(expected), kind
+
+
+def test_money_figures_are_only_of_the_kinds_the_conversions_query_reads(conn):
+    """queries.conversions reads only deals and payments in view (derive.MONEY_RECORD_TYPES):
+    a conversion of any other kind of record would silently drop out of the money page."""
+    from s400tracker.derive import MONEY_RECORD_TYPES
+    kinds = db.query(conn, "SELECT DISTINCT record_type FROM conversions")["record_type"]
+    assert set(kinds) <= set(MONEY_RECORD_TYPES) and len(kinds) > 0
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_table_counts_itself_with_its_first_rows(conn, view):
+    """The tables' ``total`` (what the page says there is in all) is the record count."""
+    counts = queries.record_counts(conn, view).iloc[0]
+    for table in ("deals", "deliveries", "payments", "events"):
+        first = getattr(queries, table)(conn, view, limit=3)
+        assert first.empty or (first["total"] == counts[table]).all(), table
+
+
+@pytest.mark.parametrize("view", [*VIEWS, Filters(suppliers=("RUS",)),
+                                  Filters(origins=("imported",), years=(2015, 2022))])
+def test_the_builds_cited_records_are_the_citations_of_the_records_in_view(conn, view):
+    """rollups.cited_records, filtered as the sources page filters it, holds exactly the distinct
+    (source, record) pairs of the citations of every record in view, read the full way."""
+    full = f"""SELECT DISTINCT c.source_id, c.record_type, c.record_id FROM citations c
+               JOIN ({queries.records_in_view()}) r USING (record_type, record_id)"""
+    derived = f"SELECT d.source_id, d.record_type, d.record_id FROM cited_records d WHERE {queries.CITED_WHERE}"
+    rows = [queries.run(conn, f"SELECT * FROM ({sql}) ORDER BY ALL", view) for sql in (full, derived)]
+    assert plain(rows[0]) == plain(rows[1])
+    assert len(rows[0]) > 0 or view != Filters()
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_delivered_units_sum_the_actual_batches(conn, view):
+    """The overview's units, from the build's counts, are the full rows' actual batches per unit."""
+    deliveries = queries.deliveries(conn, view)
+    batches = deliveries[~deliveries["planned"].astype(bool) & (deliveries["basis"] == "batch")
+                         & deliveries["quantity"].notna() & deliveries["unit"].notna()]
+    expected = batches.groupby("unit")["quantity"].sum().to_dict()
+    got = aggregates.delivered_units(conn, view)
+    assert dict(zip(got["unit"], got["quantity"])) == pytest.approx(expected)

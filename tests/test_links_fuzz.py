@@ -266,6 +266,8 @@ def page_options(page_env) -> tuple[frozenset, frozenset, set[str]]:
         with captured_sql() as seen:
             for fn in filtered_queries().values():
                 fn(conn, Filters())
+            for kind in ("deal", "delivery", "payment", "event"):  # the explorer's tabs read one kind's claims
+                queries.claims(conn, Filters(), record_type=kind)
             for name in ("country_names", "filter_choices", "data_version", "imports", "deal_ids",
                          "table_row_counts"):
                 getattr(queries, name)(conn)

@@ -29,7 +29,8 @@ def content_hash(path: Path) -> str:
     with db.connect(path) as conn:
         for table in db.table_names(conn):
             frame = db.query(conn, f'SELECT * FROM "{table}"')
-            frame = frame.sort_values(list(frame.columns)[:2], kind="stable").reset_index(drop=True)
+            # Every column: a table derived in SQL (rollups) is the same rows in any order.
+            frame = frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
             digest.update(table.encode() + frame.to_csv(index=False).encode())
     return digest.hexdigest()
 

@@ -7,11 +7,12 @@ The records in view are exactly those of ``queries`` (its FROM and WHERE per kin
 
 import pandas as pd
 
-from .queries import (DEAL_YEAR, DEALS_FROM, DEALS_WHERE, DELIVERIES_FROM, DELIVERIES_WHERE, EVENTS_FROM,
-                      EVENTS_WHERE, IS_COUNTED, PAYMENTS_FROM, PAYMENTS_WHERE, run)
+from .queries import (DEAL_YEAR, DEALS_FROM, DEALS_WHERE, IS_COUNTED,
+                      PAYMENTS_FROM, PAYMENTS_WHERE, ROLLUP_WHERE, run)
 from . import summaries
 from .columns import COUNTED_DEALS, select_list
 from .filters import SYSTEM, Filters
+from .rollups import RECORD_ROLLUP
 from .schema import OPERATOR_STATUS
 
 
@@ -24,13 +25,14 @@ RANKS = "[" + ", ".join(f"'{status}'" for status in OPERATOR_STATUS) + "]"
 
 def delivered_units(conn, filters: Filters) -> pd.DataFrame:
     """Actual delivery batches summed per unit, in SQL: what the overview's headline needs of the
-    deliveries, without loading every delivery (a frame summaries.units_delivered accepts)."""
+    deliveries, without loading every delivery (a frame summaries.units_delivered accepts), from the
+    build's counts (rollups.record_rollup)."""
     sql = f"""
-    SELECT v.unit, sum(v.quantity) AS quantity, false AS planned, 'batch' AS basis
-    FROM {DELIVERIES_FROM}
-    WHERE NOT v.planned AND v.basis = 'batch' AND v.quantity IS NOT NULL AND v.unit IS NOT NULL
-      AND {DELIVERIES_WHERE}
-    GROUP BY v.unit ORDER BY v.unit"""
+    SELECT d.unit, sum(d.quantity) AS quantity, false AS planned, 'batch' AS basis
+    FROM {RECORD_ROLLUP} d
+    WHERE d.kind = 'delivery' AND NOT d.planned AND d.basis = 'batch' AND d.quantified > 0 AND d.unit IS NOT NULL
+      AND {ROLLUP_WHERE}
+    GROUP BY d.unit ORDER BY d.unit"""
     return run(conn, sql, filters)
 
 
@@ -124,47 +126,40 @@ def timeline_years(conn, filters: Filters, lanes: int = 25) -> pd.DataFrame:
     """Records in view counted per buyer lane and calendar year, for the timeline at scale:
     signatures (kind 'signed'), deliveries (kind 'delivery', by planned, schedule and basis) and deal
     events (kind 'event', by type), for the ``lanes`` buyers with the most deals and deliveries
-    (``buyers_in_view`` buyers have any)."""
+    (``buyers_in_view`` buyers have any). Read from the build's counts (rollups.timeline_marks),
+    filtered as the records are: thousands of rows where the records are a million."""
     sql = f"""
-    WITH busiest AS (
-        SELECT buyer_code, count(*) AS n, count(*) OVER () AS buyers_in_view FROM (
-            SELECT d.buyer_code FROM {DEALS_FROM} WHERE {DEALS_WHERE}
-            UNION ALL SELECT d.buyer_code FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE})
-        GROUP BY buyer_code ORDER BY n DESC, buyer_code LIMIT $lanes),
-    marks AS (
-        SELECT 'signed' AS kind, d.buyer_code, NULL::BOOLEAN AS planned, NULL AS schedule, NULL AS basis,
-               NULL AS type, year(d.signed_date) AS year
-        FROM {DEALS_FROM} WHERE {DEALS_WHERE} AND d.signed_date IS NOT NULL
-        UNION ALL SELECT 'delivery', d.buyer_code, coalesce(v.planned, false), sch.schedule, v.basis, NULL,
-               year(v.date)
-        FROM {DELIVERIES_FROM} LEFT JOIN delivery_schedule sch ON sch.delivery_id = v.delivery_id
-        WHERE {DELIVERIES_WHERE} AND v.date IS NOT NULL
-        UNION ALL SELECT 'event', d.buyer_code, NULL, NULL, NULL, e.type, year(e.date)
-        FROM {EVENTS_FROM} WHERE {EVENTS_WHERE} AND e.date IS NOT NULL AND d.deal_id IS NOT NULL)
-    SELECT m.kind, m.buyer_code, c.name AS buyer, m.planned, m.schedule, m.basis, m.type, m.year, count(*) AS n,
+    WITH r AS (SELECT * FROM {RECORD_ROLLUP} d WHERE {ROLLUP_WHERE}),
+    busiest AS (
+        SELECT buyer_code, sum(n) AS n, count(*) OVER () AS buyers_in_view FROM r
+        WHERE kind IN ('deal', 'delivery') GROUP BY buyer_code ORDER BY n DESC, buyer_code LIMIT $lanes)
+    SELECT CASE r.kind WHEN 'deal' THEN 'signed' ELSE r.kind END AS kind, r.buyer_code, c.name AS buyer,
+           r.planned, r.schedule, r.basis, r.type, r.mark_year AS year, sum(r.n)::BIGINT AS n,
            any_value(busiest.buyers_in_view) AS buyers_in_view
-    FROM marks m JOIN busiest USING (buyer_code) JOIN all_parties c ON c.code = m.buyer_code
-    GROUP BY ALL ORDER BY m.kind, m.buyer_code, m.planned, m.schedule, m.basis, m.type, m.year"""
+    FROM r JOIN busiest USING (buyer_code) JOIN all_parties c ON c.code = r.buyer_code
+    WHERE r.kind IN ('deal', 'delivery', 'event') AND r.mark_year IS NOT NULL
+    GROUP BY ALL ORDER BY 1, 2, 4, 5, 6, 7, 8"""
     return run(conn, sql, filters, lanes=lanes)
 
 
 def cumulative_years(conn, filters: Filters, series: int = 12) -> pd.DataFrame:
     """Deliveries with a quantity, unit and date, summed per (buyer, unit, planned, basis, year)
     for the ``series`` (buyer, unit) pairs with the largest batch totals: the cumulative chart at
-    scale. ``series_in_view`` is how many (buyer, unit) pairs there are in all."""
+    scale, from the build's counts (rollups.record_rollup). ``series_in_view`` is how many
+    (buyer, unit) pairs there are in all."""
     sql = f"""
     WITH usable AS (
-        SELECT d.buyer_code, v.unit, coalesce(v.planned, false) AS planned, v.basis, year(v.date) AS year,
-               v.quantity
-        FROM {DELIVERIES_FROM}
-        WHERE {DELIVERIES_WHERE} AND v.quantity IS NOT NULL AND v.unit IS NOT NULL AND v.date IS NOT NULL),
+        SELECT d.buyer_code, d.unit, d.planned, d.basis, d.mark_year AS year, d.quantified, d.quantity
+        FROM {RECORD_ROLLUP} d
+        WHERE {ROLLUP_WHERE} AND d.kind = 'delivery' AND d.quantified > 0 AND d.unit IS NOT NULL
+          AND d.mark_year IS NOT NULL),
     ranked AS (
         SELECT buyer_code, unit, sum(quantity) FILTER (WHERE basis = 'batch') AS batches,
                count(*) OVER () AS series_in_view
         FROM usable GROUP BY buyer_code, unit),
     chosen AS (SELECT * FROM ranked WHERE batches IS NOT NULL
                ORDER BY batches DESC, buyer_code, unit LIMIT $series)
-    SELECT u.buyer_code, c.name AS buyer, u.unit, u.planned, u.basis, u.year, count(*) AS n,
+    SELECT u.buyer_code, c.name AS buyer, u.unit, u.planned, u.basis, u.year, sum(u.quantified)::BIGINT AS n,
            sum(u.quantity) AS quantity, any_value(ch.series_in_view) AS series_in_view
     FROM usable u JOIN chosen ch USING (buyer_code, unit) JOIN all_parties c ON c.code = u.buyer_code
     GROUP BY ALL ORDER BY u.buyer_code, u.unit, u.planned, u.basis, u.year"""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import db, derive, store
+from . import db, derive, rollups, store
 from .progress import Progress, no_progress
 from .schema import TABLES
 from .validate import DataError, RawTable, load_tables, validate
@@ -90,7 +90,7 @@ def write(raw: dict[str, RawTable], curated_hash: str, log: list[dict], db_path:
     tables |= derive.derived_tables(tables, rates, version["as_of"]) | {
         "event_countries": derive.event_countries(tables["events"]), "data_version": [version],
         "imports": store.log_rows(log)}
-    db.write_database(db_path, tables, progress)
+    db.write_database(db_path, tables, rollups.statements(), progress)
     schedule = tables["delivery_schedule"]
     return BuildResult(db_path, version["version"],
                        {name: len(rows) for name, rows in tables.items() if name != "imports"},

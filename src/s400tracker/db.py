@@ -190,11 +190,13 @@ def _loads(tables: dict[str, list[dict]]) -> list[tuple[str, list[str], "list[di
             + [(name, columns(tables[name]), tables[name]) for name in DERIVED_TABLES])
 
 
-def write_database(path: Path, tables: dict[str, list[dict]], progress: Progress = no_progress) -> None:
+def write_database(path: Path, tables: dict[str, list[dict]], derived_sql: tuple[str, ...] = (),
+                   progress: Progress = no_progress) -> None:
     """Write every table to a new file beside ``path``, then rename it into place.
 
     ``tables`` maps table names (curated and derived) to rows of database columns (a list of
-    dicts, or a DataFrame of those columns for bulk data). A failure (a constraint broken
+    dicts, or a DataFrame of those columns for bulk data); ``derived_sql`` then creates the tables
+    derived in SQL from the loaded ones (``rollups.statements()``). A failure (a constraint broken
     included) or a kill at any point leaves the previous database untouched.
 
     The tables are created with their CHECK and NOT NULL constraints and loaded; then the primary
@@ -214,6 +216,8 @@ def write_database(path: Path, tables: dict[str, list[dict]], progress: Progress
                 _insert(conn, name, columns, rows)
             _add_keys(conn)
             _check_references(conn)
+            for statement in derived_sql:
+                conn.execute(statement)
             conn.execute("CHECKPOINT")
         os.replace(temporary, path)
     finally:

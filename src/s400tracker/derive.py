@@ -66,6 +66,12 @@ def convert(amount: float, currency: str, year: int | None, rates: Rates) -> dic
     return result
 
 
+# The field holding each money figure, by the kind of record it is of: deals' values and payments'
+# amounts are the only money there is, so every conversion is of a deal or a payment.
+MONEY_FIELDS = {"deal": "value", "payment": "amount"}
+MONEY_RECORD_TYPES = tuple(MONEY_FIELDS)
+
+
 def money_figures(deals: pd.DataFrame, payments: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFrame:
     """Every money figure: deal values, payments, and each competing value claim."""
     deal_year = deal_years(deals)
@@ -83,8 +89,7 @@ def money_figures(deals: pd.DataFrame, payments: pd.DataFrame, citations: pd.Dat
                             "qualifier": paid["amount_qualifier"],
                             "year": payment_year.loc[paid["payment_id"]].to_numpy()})]
     years = {"deal": deal_year, "payment": payment_year}
-    claimed = citations[((citations["record_type"] == "deal") & (citations["field"] == "value"))
-                        | ((citations["record_type"] == "payment") & (citations["field"] == "amount"))]
+    claimed = citations[citations["field"].eq(citations["record_type"].map(MONEY_FIELDS)).fillna(False)]
     rows = []
     for c in claimed.itertuples(index=False):
         amount, currency = claims.parse_claim(claims.RECORD_TABLES[c.record_type], c.field, c.claimed_value)

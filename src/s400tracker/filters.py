@@ -72,7 +72,8 @@ class Filter:
     """One filter. ``sql`` is a condition with ``$<attribute>`` bound, on the alias ``{record}``
     (scope 'record': the record itself) or on its deal, alias ``d`` (scope 'deal'); ``loose_sql``
     is the condition for an event with no deal (None: such events drop out while the filter is
-    set). Subclasses give the value type: parsing, URL form, words and SQL parameters."""
+    set; it may name the event as ``{record}``). Subclasses give the value type: parsing, URL form,
+    words and SQL parameters."""
 
     key: str
     attribute: str
@@ -105,9 +106,10 @@ class Filter:
         """The SQL condition, true when the filter is unset."""
         return f"(len(${self.attribute}::VARCHAR[]) = 0 OR {self.sql.format(record=record, year=year)})"
 
-    def loose_condition(self) -> str:
-        """The condition for an event with no deal, true when the filter is unset."""
-        return f"(len(${self.attribute}::VARCHAR[]) = 0 OR {self.loose_sql or 'false'})"
+    def loose_condition(self, record: str) -> str:
+        """The condition for an event (alias ``record``) with no deal, true when the filter is unset."""
+        loose = self.loose_sql.format(record=record) if self.loose_sql else "false"
+        return f"(len(${self.attribute}::VARCHAR[]) = 0 OR {loose})"
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,8 @@ class Switch(Choice):
 # An event with no deal is in view if one of its countries is a chosen buyer (or supplier).
 _COUNTRIES_AS = ("SELECT DISTINCT d.{0}_code AS code, c.name FROM deals d JOIN all_parties c ON c.code = d.{0}_code "
                  "ORDER BY c.name, code")
-_EVENT_COUNTRY = "e.event_id IN (SELECT event_id FROM event_countries WHERE list_contains(${}::VARCHAR[], iso3))"
+_EVENT_COUNTRY = ("{{record}}.event_id IN (SELECT event_id FROM event_countries "
+                  "WHERE list_contains(${}::VARCHAR[], iso3))")
 
 BUYER = Codes("buyer", "buyers", "Buyer", "buyers", sql="list_contains($buyers::VARCHAR[], d.buyer_code)",
               loose_sql=_EVENT_COUNTRY.format("buyers"), placeholder="All buyers",
@@ -365,7 +368,7 @@ def where(record: str, year: str, event: bool = False) -> str:
     own = [f.condition(record, year) for f in FILTERS if f.sql and f.scope == "record"]
     deal = " AND ".join(f.condition(record, year) for f in through_deal)
     if event:
-        loose = " AND ".join(f.loose_condition() for f in through_deal)
+        loose = " AND ".join(f.loose_condition(record) for f in through_deal)
         deal = f"CASE WHEN d.deal_id IS NOT NULL THEN {deal} ELSE {loose} END"
     return " AND ".join([deal, *own])
 

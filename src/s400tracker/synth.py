@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import build, config, db, derive
+from . import build, config, db, derive, rollups
 from .schema import CONFIDENCE, EVENT_TYPE, PAYMENT_KIND, PRECISION, TABLES
 from .validate import DataError, load_tables, validate
 
@@ -413,7 +413,7 @@ def synthesize(deals: int, db_path: Path, seed: int = 0, data_dir: Path = config
     tables["data_version"] = pd.DataFrame([version])
     tables["imports"] = pd.DataFrame(log)
     generated = time.perf_counter()
-    db.write_database(db_path, tables)
+    db.write_database(db_path, tables, rollups.statements())
     written = time.perf_counter()
     return SynthResult(db_path, version["version"], {name: len(frame) for name, frame in tables.items()},
                        generated - started, written - generated)

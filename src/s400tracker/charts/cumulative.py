@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from .base import (AGGREGATED, COARSE, apply_layout, colour_map, esc, hover_text, is_empty, mark_traces,
+from .base import (AGGREGATED, COARSE, colour_map, esc, figure, house_layout, hover_text, is_empty, mark_traces,
                    precision_text, scatter, year_start)
 
 CUMULATIVE_COLUMNS = ["series", "buyer_code", "buyer", "unit", "kind", "date_start", "date",
@@ -57,27 +57,26 @@ def cumulative_figure(frame: pd.DataFrame) -> go.Figure:
     Planned batches continue the line dashed; reported totals are separate diamond markers
     ("<series> · reported total"), a month/year total with a span over its period.
     """
-    fig = apply_layout(go.Figure(), "Date", "Units delivered (cumulative, per unit type)", height=440,
-                       xaxis_type="date")
+    layout = house_layout("Date", "Units delivered (cumulative, per unit type)", 440, xaxis=dict(type="date"))
     if is_empty(frame):
-        return fig
-    colours = colour_map(sorted(frame["series"].unique()))
+        return figure([], layout)
+    colours, traces = colour_map(sorted(frame["series"].unique())), []
     for series, rows in frame.groupby("series", sort=True):
         colour, actual = colours[series], rows[rows["kind"] == "actual"]
         if not actual.empty:
-            fig.add_trace(_step_trace(actual, series, colour, "solid"))
+            traces.append(_step_trace(actual, series, colour, "solid"))
         planned = rows[rows["kind"] == "planned"]
         if not planned.empty:
             # A plan whose date has passed is said to be one, never left looking merely planned.
             late = " (some dates passed, unconfirmed)" if planned["schedule"].eq("overdue").any() else ""
-            fig.add_trace(_step_trace(pd.concat([actual.tail(1), planned]), f"{series} · planned{late}",
+            traces.append(_step_trace(pd.concat([actual.tail(1), planned]), f"{series} · planned{late}",
                                       colour, "dash"))
         totals = rows[rows["kind"] == "reported total"]
         if not totals.empty:
             marks = pd.DataFrame({"start": totals["date_start"], "precision": totals["date_precision"],
                                   "y": totals["cumulative"], "hover": _cumulative_hover(totals)})
-            fig.add_traces(mark_traces(marks, esc(f"{series} · reported total"), "diamond", colour))
-    return fig
+            traces += mark_traces(marks, esc(f"{series} · reported total"), "diamond", colour)
+    return figure(traces, layout)
 
 
 def cumulative_from_years(years: pd.DataFrame):

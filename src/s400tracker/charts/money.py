@@ -1,12 +1,15 @@
 """Money: the Sankey of who paid whom and contract value by year, in US dollars or as signed."""
 
+import copy
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..formats import format_money
 from ..schema import CONTRACTED
-from .base import PALETTE, apply_layout, colour_map, esc, hover_text, is_empty
+from .base import MARGIN, PALETTE, TEMPLATE, colour_map, esc, figure, house_layout, hover_text, is_empty
 
 PAYMENT_LABELS = {"advance": "Advance payment", "instalment": "Instalment",
                   "state_loan": "State loan", "final_payment": "Final payment",
@@ -89,9 +92,8 @@ def sankey_figure(flows: pd.DataFrame, value_label: str) -> go.Figure:
 
     value_label names the basis in hover and title, e.g. "nominal US$".
     """
-    fig = apply_layout(go.Figure(), "", "", height=460)
     if is_empty(flows):
-        return fig
+        return figure([], house_layout("", "", 460))
     labels = list(dict.fromkeys([*flows["source"], *flows["target"]]))
     index = {label: i for i, label in enumerate(labels)}
     inflow = flows.groupby("target")["value"].sum()
@@ -99,7 +101,7 @@ def sankey_figure(flows: pd.DataFrame, value_label: str) -> go.Figure:
     totals = [max(inflow.get(label, 0), outflow.get(label, 0)) for label in labels]
     kinds = colour_map(sorted(set(flows["kind"]) - {"balance"})) | {"balance": PALETTE["balance"]}
     suffix = f" ({esc(value_label)})" if value_label else ""
-    fig.add_trace(go.Sankey(
+    sankey = go.Sankey(
         textfont=dict(color="#1f2328", size=12),
         node=dict(label=[esc(label) for label in labels], pad=18, thickness=16, color="#56677a",
                   customdata=[format_money(t, "USD") + suffix for t in totals],
@@ -107,9 +109,10 @@ def sankey_figure(flows: pd.DataFrame, value_label: str) -> go.Figure:
         link=dict(source=[index[s] for s in flows["source"]], target=[index[t] for t in flows["target"]],
                   value=list(flows["value"]), color=[_rgba(kinds[k], 0.45) for k in flows["kind"]],
                   customdata=[format_money(v, "USD") + suffix for v in flows["value"]],
-                  hovertemplate="%{source.label} → %{target.label}<br>%{customdata}<extra></extra>")))
-    return fig.update_layout(title=dict(text=f"Contract value by financing, exporter, manufacturer{suffix}",
-                                        font=dict(size=14)), margin=dict(l=10, r=10, t=40, b=10))
+                  hovertemplate="%{source.label} → %{target.label}<br>%{customdata}<extra></extra>"),
+        _validate=False)
+    title = dict(text=f"Contract value by financing, exporter, manufacturer{suffix}", font=dict(size=14))
+    return figure([sankey], house_layout("", "", 460, title=title, margin=dict(l=10, r=10, t=40, b=10)))
 
 
 def _largest_buyers(valued: pd.DataFrame) -> pd.Series:
@@ -161,19 +164,40 @@ def value_by_year_figure(frame: pd.DataFrame, basis: str, base_year: int | None 
     titles = {"nominal": "Contract value (US$ bn, nominal)", "original": "Contract value (original currency, bn)",
               "constant": f"Contract value (US$ bn, constant {base_year})"}
     currencies = sorted(frame["currency"].unique()) if basis == "original" and not is_empty(frame) else ["USD"]
-    fig = make_subplots(rows=len(currencies), cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=[f"{c} bn" for c in currencies] if basis == "original" else None)
-    apply_layout(fig, "", titles[basis], height=max(360, 90 + 230 * len(currencies)), barmode="relative")
-    fig.update_xaxes(dtick=1, tickformat="d")
-    fig.update_xaxes(title_text="Year (signed, else announced)", row=len(currencies), col=1)
+    layout = _bar_grid(tuple(currencies) if basis == "original" else None)
+    layout.update(template=TEMPLATE, height=max(360, 90 + 230 * len(currencies)), margin=MARGIN, barmode="relative")
+    for name in [name for name in layout if name.startswith("xaxis")]:
+        layout[name].update(dtick=1, tickformat="d")
+    layout["xaxis"]["title"], layout["yaxis"]["title"] = dict(text=""), dict(text=titles[basis])
+    layout[_axis("xaxis", len(currencies))]["title"] = dict(text="Year (signed, else announced)")
     if is_empty(frame):
-        return fig
-    colours = colour_map(sorted(frame["buyer"].unique()))
+        return figure([], layout)
+    colours, traces = colour_map(sorted(frame["buyer"].unique())), []
     for series, rows in frame.groupby("series", sort=True):
         currency, buyer = rows["currency"].iloc[0], rows["buyer"].iloc[0]
-        fig.add_trace(go.Bar(x=list(rows["year"]), y=list(rows["value_bn"]), name=esc(series),
+        row = currencies.index(currency) + 1 if basis == "original" else 1
+        traces.append(go.Bar(x=list(rows["year"]), y=list(rows["value_bn"]), name=esc(series),
                              marker_color=colours[buyer], hoverinfo="text", width=0.7,
                              hovertext=[hover_text(f"{series}, {y}", format_money(v * 1e9, currency))
-                                        for y, v in zip(rows["year"], rows["value_bn"])]),
-                      row=currencies.index(currency) + 1 if basis == "original" else 1, col=1)
-    return fig
+                                        for y, v in zip(rows["year"], rows["value_bn"])],
+                             xaxis=_axis("x", row), yaxis=_axis("y", row), _validate=False))
+    return figure(traces, layout)
+
+
+def _axis(name: str, row: int) -> str:
+    """Plotly's name of the axis of subplot ``row``: 'x', 'x2', ... (or 'xaxis', 'xaxis2', ...)."""
+    return name if row == 1 else f"{name}{row}"
+
+
+@functools.lru_cache(maxsize=32)
+def _grid_layout(currencies: tuple[str, ...] | None) -> dict:
+    rows = len(currencies) if currencies else 1
+    grid = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                         subplot_titles=[f"{c} bn" for c in currencies] if currencies else None)
+    return {name: value for name, value in grid.layout.to_plotly_json().items() if name != "template"}
+
+
+def _bar_grid(currencies: tuple[str, ...] | None) -> dict:
+    """The layout of the bars' subplot grid, a row per currency (``currencies``) or one row (None):
+    plotly's make_subplots, run once per grid (it validates, ~5 ms) and copied for each figure."""
+    return copy.deepcopy(_grid_layout(currencies))

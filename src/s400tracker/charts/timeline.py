@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..formats import format_money
-from .base import (AGGREGATED, COARSE, PALETTE, apply_layout, esc, hover_text, is_empty, is_present,
+from .base import (AGGREGATED, COARSE, PALETTE, esc, figure, house_layout, hover_text, is_empty, is_present,
                    legend_entry, mark_traces, precision_text, scatter, year_start)
 
 # Event types drawn apart on the timeline; every other type is a small grey "Other event",
@@ -133,22 +133,24 @@ def timeline_figure(deals: pd.DataFrame, deliveries: pd.DataFrame, events: pd.Da
     The y axis is numeric lanes labelled with buyer names (so marks can sit above/below).
     """
     lanes = _lanes(deals, deliveries)
+    height = max(320, 140 + 60 * len(lanes))
     # Legend-only entries carry no dates, so the axis type must be stated, not inferred.
-    fig = apply_layout(go.Figure(), "Date", "Buyer", height=max(320, 140 + 60 * len(lanes)), xaxis_type="date")
     if not lanes:
-        return fig
+        return figure([], house_layout("Date", "Buyer", height, xaxis=dict(type="date")))
+    traces = []
     if not is_empty(deals):
-        fig.add_traces(mark_traces(_deal_marks(deals, lanes), "Contract signed", "diamond", PALETTE["signed"]))
+        traces += mark_traces(_deal_marks(deals, lanes), "Contract signed", "diamond", PALETTE["signed"])
     if not is_empty(deliveries):
-        fig.add_traces(_delivery_traces(deliveries, lanes))
+        traces += _delivery_traces(deliveries, lanes)
     if not is_empty(events):
-        fig.add_traces(_event_traces(events, lanes))
-    fig.add_trace(legend_entry("day known", "circle", PALETTE["key"]))
-    fig.add_trace(legend_entry("month/year only: span", "circle-open", PALETTE["key"], "lines+markers"))
+        traces += _event_traces(events, lanes)
+    traces += [legend_entry("day known", "circle", PALETTE["key"]),
+               legend_entry("month/year only: span", "circle-open", PALETTE["key"], "lines+markers")]
     order = sorted(lanes.values())
-    fig.update_yaxes(tickvals=[i for i, _ in order], ticktext=[esc(n) for _, n in order],
-                     autorange="reversed", showgrid=True, zeroline=False)
-    return fig.update_layout(hovermode="closest")
+    lane_axis = dict(tickvals=[i for i, _ in order], ticktext=[esc(n) for _, n in order], autorange="reversed",
+                     showgrid=True, zeroline=False)
+    return figure(traces, house_layout("Date", "Buyer", height, xaxis=dict(type="date"), yaxis=lane_axis,
+                                       hovermode="closest"))
 
 
 def timeline_from_years(years: pd.DataFrame, counts: dict[str, int]):

@@ -75,9 +75,9 @@ def guarded(compute: Callable, *args, **kwargs):
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
 def _disputes(filters: Filters, record_type: str | None, key: str):
-    claims = cached(queries.claims, _name(queries.claims), filters, key)
     if record_type is None:
-        return summaries.disputes(claims)
+        return summaries.disputes(cached(queries.claims, _name(queries.claims), filters, key))
+    claims = cached(queries.claims, _name(queries.claims), filters, key, record_type=record_type)
     return summaries.dispute_notes(claims, record_type)
 
 
@@ -99,16 +99,19 @@ def record_counts(filters: Filters) -> dict[str, int]:
 
 def table(query: Query, filters: Filters, **screen) -> TableRows:
     """A table query's first MAX_ROWS_SHOWN rows (cached, with the ``screen`` options), how many
-    rows it has in all, and a function fetching every row for a download: run when the download
-    is clicked and never cached, since a million rows kept per filter combination would fill the
-    server's memory."""
+    rows it has in all (every table query counts itself: no second query), and a function
+    fetching every row for a download: run when the download is clicked and never cached, since a
+    million rows kept per filter combination would fill the server's memory."""
     shown = load(query, filters, limit=MAX_ROWS_SHOWN, **screen)
-    if "total" in shown.columns:  # sources and conversions count themselves
-        total = int(shown["total"].iloc[0]) if len(shown) else 0
-        shown = shown.drop(columns="total")
-    else:  # deals, deliveries, payments and events are counted together
-        total = record_counts(filters)[query.__name__]
-    return TableRows(shown, total, every_row(query, filters), filters)
+    total = int(shown["total"].iloc[0]) if len(shown) else 0
+    return TableRows(shown.drop(columns="total"), total, every_row(query, filters), filters)
+
+
+def rows_in_view(query: Query, filters: Filters, count: int) -> pd.DataFrame:
+    """Every row of a table query in view, ``count`` of them: when they all fit on the table's
+    first page, that cached page (one query for a chart and the table beside it)."""
+    limit = MAX_ROWS_SHOWN if count <= MAX_ROWS_SHOWN else None
+    return load(query, filters, limit=limit).drop(columns="total")
 
 
 def every_row(query: Query, filters: Filters) -> Callable[[], pd.DataFrame]:

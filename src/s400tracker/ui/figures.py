@@ -45,8 +45,9 @@ def timeline(view: Filters) -> Drawn:
     """A lane per buyer: few enough records drawn one by one, more summed per buyer and year in SQL."""
     counts = data.record_counts(view)
     if counts["deals"] + counts["deliveries"] + counts["events"] <= charts.TIMELINE_MAX_MARKS:
-        return charts.timeline_figure(data.load(queries.deals, view), data.load(queries.deliveries, view),
-                                      data.load(queries.events, view)), None
+        deals, deliveries, events = (data.rows_in_view(query, view, counts[query.__name__])
+                                     for query in (queries.deals, queries.deliveries, queries.events))
+        return charts.timeline_figure(deals, deliveries, events), None
     *frames, note = charts.timeline_from_years(data.load(aggregates.timeline_years, view), counts)
     return charts.timeline_figure(*frames), note
 
@@ -54,8 +55,9 @@ def timeline(view: Filters) -> Drawn:
 @_cached_figure
 def cumulative(view: Filters) -> Drawn:
     """Cumulative deliveries per buyer and unit (summed per year in SQL at scale)."""
-    if data.record_counts(view)["deliveries"] <= charts.TIMELINE_MAX_MARKS:
-        frame, note = charts.cumulative_deliveries(data.load(queries.deliveries, view)), None
+    count = data.record_counts(view)["deliveries"]
+    if count <= charts.TIMELINE_MAX_MARKS:
+        frame, note = charts.cumulative_deliveries(data.rows_in_view(queries.deliveries, view, count)), None
     else:
         frame, note = charts.cumulative_from_years(data.load(aggregates.cumulative_years, view))
     return (None if frame.empty else charts.cumulative_figure(frame)), note
