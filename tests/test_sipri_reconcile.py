@@ -221,3 +221,20 @@ def test_sipris_missiles_are_counted_as_missiles_and_its_systems_as_systems(writ
     missiles = units[units["description"].str.contains("missile") & ~units["description"].str.contains("system")]
     assert len(missiles) and set(missiles["unit"]) == {"missile"}
     assert set(units.loc[~units.index.isin(missiles.index), "unit"]) == {"system"}
+
+
+MIDDLE = REAL / "ColasDroin__SIPRI_arms_transfers_analysis__trade-register.excerpt.csv"  # 13 Mar 2025
+
+
+@pytest.mark.parametrize("order", [(OLDER, MIDDLE, NEWER), (NEWER, OLDER, MIDDLE), (MIDDLE, NEWER, OLDER)],
+                         ids=["oldest first", "newest first", "middle first"])
+def test_three_exports_in_any_order_leave_the_newest_ones_values_preferred(writable, order):
+    for export in order:
+        commit(writable, export)
+    with db.connect(writable) as conn:
+        claims = db.query(conn, "SELECT c.record_id, c.field, c.claimed_value, c.preferred, s.published_date "
+                                "FROM citations c JOIN sources s USING (source_id) WHERE c.field IS NOT NULL "
+                                "AND c.source_id LIKE 'sipri-%' AND c.record_id LIKE 'sipri-%'")
+    for _, group in claims.groupby(["record_id", "field"]):
+        newest = group[group["published_date"] == group["published_date"].max()]
+        assert set(group.loc[group["preferred"], "claimed_value"]) == set(newest["claimed_value"]), group

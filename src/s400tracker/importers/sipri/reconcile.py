@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from ...dates import DEAL_YEAR_DATES
 
 MERGE_YEARS = 1  # an order year this close to a curated deal's year is the same purchase
+# How the note of a delivery year a newer export no longer lists begins (outcomes._unlisted).
+UNLISTED = "no longer listed: "
 
 
 @dataclass
@@ -33,7 +35,7 @@ class ImportedDeal:
     source_date: str
     years: list[str]
     delivered: str
-    deliveries: list[dict] = field(default_factory=list)
+    deliveries: list[dict] = field(default_factory=list)  # the years it lists, with their numbers
 
 
 @dataclass
@@ -44,7 +46,7 @@ class KnownDeals:
     imported: dict[str, ImportedDeal] = field(default_factory=dict)
     by_key: dict[tuple, list[str]] = field(default_factory=dict)  # (buyer, supplier, system, year) -> ids
     source_dates: dict[str, str] = field(default_factory=dict)
-    # Claims earlier SIPRI exports made on curated deals: (deal id, field) -> citation rows.
+    # Claims earlier SIPRI exports made on stored deals: (deal id, field) -> citation rows.
     claims: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)  # deals a record of this export already matched
 
@@ -103,15 +105,15 @@ def known_deals(deals: list[tuple[bool, dict]], deliveries: list[dict], citation
         source = cited.get(row["deal_id"])
         if source is None:
             continue  # not from a SIPRI export
-        listed = [d for d in of_deal[row["deal_id"]] if d["quantity"] or d["quantity_note"]]
+        listed = [d for d in of_deal[row["deal_id"]]
+                  if (d["quantity"] or d["quantity_note"]) and not d["quantity_note"].startswith(UNLISTED)]
         known.imported[row["deal_id"]] = ImportedDeal(row, source, known.source_dates[source],
                                                       sorted({d["date"][:4] for d in listed}),
-                                                      delivered.get(row["deal_id"], ""), of_deal[row["deal_id"]])
+                                                      delivered.get(row["deal_id"], ""), listed)
         known.by_key.setdefault((*key, row["signed_date"][:4]), []).append(row["deal_id"])
     known.curated = dict(curated)
-    curated_ids = {deal_id for entries in curated.values() for _, deal_id, _ in entries}
     for c in citations:
-        if c["record_id"] in curated_ids and c["field"] and _is_sipri(c["source_id"]):
+        if c["field"] and c["record_type"] == "deal" and _is_sipri(c["source_id"]):
             known.claims.setdefault((c["record_id"], c["field"]), []).append(c)
     return known
 
