@@ -12,7 +12,7 @@ from pathlib import Path
 from . import db
 from .dates import format_partial_date
 from .progress import STORED, Progress, counted, no_progress
-from .schema import ORIGIN_TABLES, TABLES, Table
+from .schema import ORIGIN_TABLES, TABLES, Column, Table
 from .validate import Loc, RawTable
 
 
@@ -45,20 +45,28 @@ def _event_codes(conn) -> dict[str, str]:
 def _rows_of(conn, table: Table, only_imported: bool, labels: dict[int, str]) -> RawTable:
     frame = db.stored_rows(conn, table.name, db.table_columns(table), only_imported)
     codes = _event_codes(conn) if table.name == "events" else {}
-    rows = []
-    for record in frame.to_dict("records"):
-        text = {}
-        for column in table.columns:
-            if column.kind == "codes":
-                text[column.name] = codes.get(record[table.key], "")
-            else:
-                text[column.name] = _cell_text(column.kind, _clean(record[column.name]),
-                                               record.get(column.name + "_precision"))
+    # Column by column, then zipped into rows: a whole register is 250,000 rows, and pandas'
+    # to_dict('records') alone took half of the time of reading them back.
+    keys = frame[table.key].tolist() if isinstance(table.key, str) else []
+    texts = [_column_texts(frame, column, codes, keys) for column in table.columns]
+    stored_ids = frame["import_id"].tolist() if "import_id" in frame else [None] * len(frame)
+    import_ids = [_import_id(value) for value in stored_ids]
+    names, rows = [c.name for c in table.columns], []
+    for cells, import_id in zip(zip(*texts), import_ids):
+        text = dict(zip(names, cells))
         if table.name == "deals":
             _party_codes_as_given(text)
-        import_id = _import_id(record)
         rows.append((Loc(labels.get(import_id, f"{table.name} (stored)"), None, import_id), text))
-    return RawTable([c.name for c in table.columns], rows)
+    return RawTable(names, rows)
+
+
+def _column_texts(frame, column: Column, codes: dict[str, str], keys: list) -> list[str]:
+    """One column's stored values as the CSV texts they were validated from."""
+    if column.kind == "codes":
+        return [codes.get(key, "") for key in keys]
+    values = frame[column.name].tolist()
+    precisions = frame[column.name + "_precision"].tolist() if column.kind == "date" else [None] * len(values)
+    return [_cell_text(column.kind, _clean(value), precision) for value, precision in zip(values, precisions)]
 
 
 def _party_codes_as_given(deal: dict[str, str]) -> None:
@@ -77,8 +85,8 @@ def _clean(value):
         return None if str(value) in ("NaT", "<NA>") else value
 
 
-def _import_id(record: dict) -> int | None:
-    value = _clean(record.get("import_id"))
+def _import_id(value) -> int | None:
+    value = _clean(value)
     return int(value) if value is not None else None
 
 
