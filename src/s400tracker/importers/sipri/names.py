@@ -105,13 +105,14 @@ def resolve_party(log: Log, names: Names, cell: Cell) -> str:
     if not cell.text:
         log.at(cell, "required", f"{cell.column} is empty")
         return ""
-    code = _known(names, cell.text)
-    outside = resolve_country(cell.text, names.codes)
-    if code is None and outside is not None:
-        log.at(cell, "unknown country", f"'{cell.text}' is {outside}, which is not in the countries table")
+    folded = fold(cell.text)
+    spelled = resolve_country(cell.text, names.codes)  # a country's name, whether the table has it or not
+    if spelled is not None and names.known and spelled not in names.known:
+        log.at(cell, "unknown country", f"'{cell.text}' is {spelled}, which is not in the countries table")
         return ""
-    if code is None and LOST in fold(cell.text):
-        code = _lost_letters(log, names, cell, fold(cell.text))
+    code = spelled or names.parties.get(folded)
+    if code is None and LOST in folded:
+        code = _lost_letters(log, names, cell, folded)
         if code is None:
             return ""
     if code is None:
@@ -122,11 +123,6 @@ def resolve_party(log: Log, names: Names, cell: Cell) -> str:
                "(* a non-state actor, ** an organisation): check the spelling")
         return ""
     return code
-
-
-def _known(names: Names, name: str) -> str | None:
-    """The code of a state or a party already known (the tables, or earlier in this export)."""
-    return names.country(name) or names.parties.get(fold(name))
 
 
 def _new_party(names: Names, name: str) -> str | None:
