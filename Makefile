@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DB := $(or $(S400_DB),data/s400.duckdb)
 DATA := $(wildcard data/*.csv)
 # The code that decides what the database holds: a change to it rebuilds the file too.
-BUILD_CODE := $(addprefix src/s400tracker/,schema.py db.py derive.py build.py validate.py dates.py rollups.py kinds.py filters.py)
+BUILD_CODE := $(addprefix src/s400tracker/,schema.py db.py derive.py build.py validate.py dates.py rollups.py kinds.py filters.py record_tables.py columns.py)
 PORT ?= 8501
 # The slower tiers (markers set in tests/conftest.py); everything else is the unit tier.
 SLOW := browser or server or apptest or fuzz or shared

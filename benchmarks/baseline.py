@@ -25,6 +25,7 @@ def _everything(key: str) -> dict[str, pd.DataFrame]:
     everything = Filters(systems=())  # every system: the default view is the S-400's
     frames = {name: query(conn, everything) for name, query in FULL.items()}
     frames["deals"] = frames["deals"].merge(db.query(conn, "SELECT deal_id, system_id FROM deals"), on="deal_id")
+    frames["disputed_claims"] = frames["claims"][frames["claims"]["disputed"].astype(bool)]
     frames["citations"] = db.query(conn, "SELECT record_type, record_id, source_id FROM citations")
     return frames
 
@@ -76,7 +77,7 @@ def _filtered(all_: dict[str, pd.DataFrame], view: Filters, query: str) -> pd.Da
                             ("payment", "payments", "payment_id"), ("event", "events", "event_id")):
         rows = _records(all_, view, name)
         visible |= set(zip([kind] * len(rows), rows[key]))
-    if query in ("claims", "conversions"):
+    if query in ("claims", "disputed_claims", "conversions"):
         f = all_[query]
         return f[[k in visible for k in zip(f["record_type"], f["record_id"])]]
     cites = all_["citations"]
@@ -96,7 +97,8 @@ def _counted(deals: pd.DataFrame) -> pd.DataFrame:
 
 def _pairs(deals: pd.DataFrame) -> pd.DataFrame:
     deals = deals.assign(counted_value=deals["value_usd_nominal"].where(deals["counted_in_totals"].astype(bool)))
-    grouped = deals.groupby(["supplier_code", "supplier", "buyer_code", "buyer", "status"], as_index=False)
+    keys = ["supplier_code", "supplier", "supplier_kind", "buyer_code", "buyer", "buyer_kind", "status"]
+    grouped = deals.groupby(keys, as_index=False)
     return grouped.agg(deal_count=("deal_id", "size"), counted_deals=("counted_in_totals", "sum"),
                        valued_deals=("counted_value", "count"),
                        value_usd_nominal=("counted_value", "sum"), buyer_lat=("buyer_lat", "first"),
@@ -163,12 +165,12 @@ def cached(_query, name: str, filters: Filters, key: str, **options) -> pd.DataF
         return _filtered(all_, filters, "deliveries")
     if query in AGGREGATES:
         return _aggregate(all_, filters, query)
-    if query not in FULL:
+    if query not in (*FULL, "disputed_claims"):
         return APP_CACHED(_query, name, filters, key, **options)
     rows = _filtered(all_, filters, query)
     if query in ("sources", "conversions", "deals", "deliveries", "payments", "events"):
         rows = rows.assign(total=len(rows))
-    if query == "claims" and options.get("record_type"):
+    if query in ("claims", "disputed_claims") and options.get("record_type"):
         rows = rows[rows["record_type"] == options["record_type"]]
     return rows if options.get("limit") is None else rows.head(options["limit"])
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from s400tracker import queries
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import dispute_notes, load, table
+from s400tracker.ui.data import dispute_notes, table
 
 # (tab, query, citation record type, key column) for the tables with field-level claims.
 DISPUTABLE = [("Deals", queries.deals, "deal", "deal_id"),
@@ -25,12 +25,11 @@ for tab, (_, query, record_type, key) in zip(record_tabs, DISPUTABLE):
             notes = dispute_notes(view, record_type)
             name = query.__name__
             selected = records.disputed_table(name, table(query, view), notes, key=f"explorer_{name}")
-            records.selection_details(selected, record_type, key,
-                                      load(queries.claims, view, record_type=record_type))
+            records.selection_details(selected, record_type, key)
 if events_tab.open:
     with events_tab:
         selected = records.events_table(table(queries.events, view), key="explorer_events")
-        records.selection_details(selected, "event", "event_id", load(queries.claims, view, record_type="event"))
+        records.selection_details(selected, "event", "event_id")
 if sources_tab.open:
     with sources_tab:
         records.sources_table(table(queries.sources, view, supports_shown=queries.SUPPORTS_SHOWN),

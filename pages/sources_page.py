@@ -12,7 +12,7 @@ from s400tracker.ui.tables import TableRows, data_table
 layout.page_header("Sources and conflicts", "Where every figure comes from, and where sources disagree: "
                    "each claim is kept with its source, one is preferred, and the reason is given.")
 view = filters.current()
-claims = load(queries.claims, view)
+claims = load(queries.disputed_claims, view)
 
 st.header("Conflicts")
 conflicts = disputes(view)

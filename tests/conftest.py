@@ -51,6 +51,23 @@ def real_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def synthetic_db(tmp_path_factory) -> Path:
+    """400 synthetic deals (seed 3): enough records to take the pages' aggregated paths."""
+    from s400tracker import cli
+    path = tmp_path_factory.mktemp("synthetic") / "synth.duckdb"
+    assert cli.main(["synth", "--deals", "400", "--db", str(path), "--seed", "3"]) == 0
+    return path
+
+
+@pytest.fixture(scope="module", params=["curated", "synthetic"])
+def curated_or_synthetic(request, real_db, synthetic_db):
+    """A read-only connection to the curated database, then to the synthetic one."""
+    from s400tracker import db
+    with db.connect(real_db if request.param == "curated" else synthetic_db) as connection:
+        yield connection
+
+
 @pytest.fixture
 def app_db(real_db: Path, monkeypatch) -> Path:
     """Point the app at the session's database through S400_DB, as a deployment would."""

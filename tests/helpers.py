@@ -1,4 +1,5 @@
-"""What several tests do as a user would: open a link in a fresh session, run the CLI."""
+"""What several tests do as a user would: open a link in a fresh session, run the CLI; and how
+they compare frames."""
 
 import subprocess
 import sys
@@ -37,3 +38,8 @@ def cli_bytes(*args: str) -> bytes:
 def cli(*args: str) -> str:
     """``python -m s400tracker ARGS``'s standard output as text."""
     return cli_bytes(*args).decode("utf-8")
+
+
+def plain(frame) -> list[dict]:
+    """Rows as dicts with every missing value None: an all-empty column types differently alone."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")

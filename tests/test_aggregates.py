@@ -5,13 +5,14 @@ read sums from DuckDB. Each is checked here against the full per-record query, o
 data and on synthetic data large enough to take the aggregated paths.
 """
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from s400tracker import aggregates, charts, cli, db, queries
+from s400tracker import aggregates, charts, db, queries
 from s400tracker.filters import Filters
+from s400tracker.kinds import KINDS
+from tests.helpers import plain
 
 VIEWS = [Filters(), Filters(years=(2010, 2020), statuses=("delivering", "delivered")),
          Filters(buyers=("TUR", "IND", "CHN")), Filters(confidences=("confirmed",), basis="constant"),
@@ -19,19 +20,9 @@ VIEWS = [Filters(), Filters(years=(2010, 2020), statuses=("delivering", "deliver
          Filters(systems=()), Filters(systems=(), suppliers=("RUS", "USA"), years=(2012, 2024))]
 
 
-@pytest.fixture(scope="module", params=["curated", "synthetic"])
-def conn(request, real_db, tmp_path_factory):
-    path = real_db
-    if request.param == "synthetic":
-        path = tmp_path_factory.mktemp("aggregates") / "synth.duckdb"
-        assert cli.main(["synth", "--deals", "400", "--db", str(path), "--seed", "3"]) == 0
-    with db.connect(Path(path)) as connection:
-        yield connection
-
-
-def plain(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with every missing value None: an all-empty column types differently alone."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+@pytest.fixture
+def conn(curated_or_synthetic):
+    return curated_or_synthetic
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -184,7 +175,9 @@ def test_the_benchmarks_naive_baseline_adds_up_to_the_same_headline(conn, view):
     from s400tracker import summaries
     naive = baseline._pairs(queries.deals(conn, view))
     status, units = aggregates.country_status(conn, view), aggregates.delivered_units(conn, view)
-    app = summaries.headline(aggregates.deal_pairs(conn, view), units, status)
+    pairs = aggregates.deal_pairs(conn, view)
+    assert set(pairs.columns) <= set(naive.columns), "the baseline's pairs lack columns the pages read"
+    app = summaries.headline(pairs, units, status)
     assert summaries.headline(naive, units, status)["contract_value_usd"] == pytest.approx(app["contract_value_usd"])
     assert summaries.headline(naive, units, status)["deals_without_value"] == app["deals_without_value"]
 
@@ -219,8 +212,10 @@ def test_every_table_counts_itself_with_its_first_rows(conn, view):
 def test_the_builds_cited_records_are_the_citations_of_the_records_in_view(conn, view):
     """rollups.cited_records, filtered as the sources page filters it, holds exactly the distinct
     (source, record) pairs of the citations of every record in view, read the full way."""
+    in_view = " UNION ALL ".join(f"SELECT '{k.name}' AS record_type, {k.alias}.{k.id} AS record_id "
+                                 f"FROM {k.source} WHERE {k.where}" for k in KINDS.values())
     full = f"""SELECT DISTINCT c.source_id, c.record_type, c.record_id FROM citations c
-               JOIN ({queries.records_in_view()}) r USING (record_type, record_id)"""
+               JOIN ({in_view}) r USING (record_type, record_id)"""
     derived = f"SELECT d.source_id, d.record_type, d.record_id FROM cited_records d WHERE {queries.CITED_WHERE}"
     rows = [queries.run(conn, f"SELECT * FROM ({sql}) ORDER BY ALL", view) for sql in (full, derived)]
     assert plain(rows[0]) == plain(rows[1])

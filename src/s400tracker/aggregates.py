@@ -7,8 +7,7 @@ The records in view are exactly those of ``queries`` (its FROM and WHERE per kin
 
 import pandas as pd
 
-from .queries import (DEAL_YEAR, DEALS_FROM, DEALS_WHERE, IS_COUNTED,
-                      PAYMENTS_FROM, PAYMENTS_WHERE, ROLLUP_WHERE, run)
+from .queries import DEAL_ROWS, DEALS_WHERE, PAYMENT_ROWS, PAYMENTS_WHERE, ROLLUP_WHERE, run
 from . import summaries
 from .columns import COUNTED_DEALS, select_list
 from .filters import SYSTEM, Filters
@@ -40,7 +39,7 @@ def country_status(conn, filters: Filters) -> pd.DataFrame:
     """Operator status per buyer state among the deals in view, with names and map points: for
     each state the strongest of its statuses for the systems in view (derive.country_status)."""
     sql = f"""
-    WITH counts AS (SELECT d.buyer_iso3 AS iso3, count(*) AS deal_count FROM {DEALS_FROM}
+    WITH counts AS (SELECT d.buyer_iso3 AS iso3, count(*) AS deal_count FROM {DEAL_ROWS} d
                     WHERE {DEALS_WHERE} AND d.buyer_iso3 IS NOT NULL GROUP BY d.buyer_iso3),
     ranked AS (SELECT cs.*, list_position({RANKS}, cs.operator_status) AS rank FROM country_status cs
                WHERE {IN_SYSTEMS_CHOSEN}),
@@ -58,17 +57,13 @@ def deal_pairs(conn, filters: Filters) -> pd.DataFrame:
     deals, ``counted_deals`` of them counted in totals (derive.deal_counting), ``valued_deals`` of
     those with a nominal USD value, summed in ``value_usd_nominal``."""
     sql = f"""
-    WITH usd AS (SELECT record_id, usd_nominal FROM conversions WHERE figure = 'deal value')
-    SELECT d.supplier_code, s.name AS supplier, s.kind AS supplier_kind, d.buyer_code, b.name AS buyer,
-           b.kind AS buyer_kind, d.status,
-           count(*) AS deal_count, count(*) FILTER (WHERE k.counted) AS counted_deals,
-           count(usd.usd_nominal) FILTER (WHERE k.counted) AS valued_deals,
-           sum(usd.usd_nominal) FILTER (WHERE k.counted) AS value_usd_nominal,
-           any_value(b.label_lat) AS buyer_lat, any_value(b.label_lon) AS buyer_lon,
-           any_value(s.label_lat) AS supplier_lat, any_value(s.label_lon) AS supplier_lon
-    FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code JOIN all_parties s ON s.code = d.supplier_code
-    LEFT JOIN usd ON usd.record_id = d.deal_id JOIN deal_counting k ON k.deal_id = d.deal_id
-    WHERE {DEALS_WHERE}
+    SELECT d.supplier_code, d.supplier, d.supplier_kind, d.buyer_code, d.buyer, d.buyer_kind, d.status,
+           count(*) AS deal_count, count(*) FILTER (WHERE d.counted_in_totals) AS counted_deals,
+           count(d.value_usd_nominal) FILTER (WHERE d.counted_in_totals) AS valued_deals,
+           sum(d.value_usd_nominal) FILTER (WHERE d.counted_in_totals) AS value_usd_nominal,
+           any_value(d.buyer_lat) AS buyer_lat, any_value(d.buyer_lon) AS buyer_lon,
+           any_value(d.supplier_lat) AS supplier_lat, any_value(d.supplier_lon) AS supplier_lon
+    FROM {DEAL_ROWS} d WHERE {DEALS_WHERE}
     GROUP BY ALL ORDER BY supplier, buyer, d.status"""
     return run(conn, sql, filters)
 
@@ -77,12 +72,10 @@ def deal_years(conn, filters: Filters) -> pd.DataFrame:
     """Deals in view counted in totals, summed per (year, buyer, currency, status), as charts.value_by_year
     reads deals: each value column the sum of the known values (NULL when none is known)."""
     sql = f"""
-    WITH usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'deal value')
-    SELECT {DEAL_YEAR} AS year, b.name AS buyer, d.value_currency, d.status, count(*) AS deal_count,
-           sum(d.value_amount) AS value_amount, sum(usd.usd_nominal) AS value_usd_nominal,
-           sum(usd.usd_constant) AS value_usd_constant
-    FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code LEFT JOIN usd ON usd.record_id = d.deal_id
-    WHERE {DEALS_WHERE} AND {IS_COUNTED}
+    SELECT d.year, d.buyer, d.value_currency, d.status, count(*) AS deal_count,
+           sum(d.value_amount) AS value_amount, sum(d.value_usd_nominal) AS value_usd_nominal,
+           sum(d.value_usd_constant) AS value_usd_constant
+    FROM {DEAL_ROWS} d WHERE {DEALS_WHERE} AND d.counted_in_totals
     GROUP BY ALL ORDER BY year, buyer, d.value_currency, d.status"""
     return run(conn, sql, filters)
 
@@ -92,19 +85,15 @@ def money_deals(conn, filters: Filters) -> pd.DataFrame:
     payments in view one by one, the others (whose whole value is a balance) summed per buyer,
     exporter and manufacturer, which gives the same flows in far fewer rows."""
     sql = f"""
-    WITH usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'deal value'),
-    paid AS (SELECT DISTINCT p.deal_id FROM {PAYMENTS_FROM} WHERE {PAYMENTS_WHERE}),
+    WITH paid AS (SELECT DISTINCT d.deal_id FROM {PAYMENT_ROWS} d WHERE {PAYMENTS_WHERE}),
     eligible AS (
-        SELECT CASE WHEN paid.deal_id IS NULL THEN NULL ELSE d.deal_id END AS deal_id, b.name AS buyer,
-               seller.name AS seller, maker.name AS manufacturer, d.status,
-               CASE WHEN usd.usd_nominal > 0 THEN usd.usd_nominal END AS nominal,
-               CASE WHEN usd.usd_constant > 0 THEN usd.usd_constant END AS constant
-        FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code JOIN systems sy USING (system_id)
-        LEFT JOIN organizations seller ON seller.org_id = d.seller_org_id
-        LEFT JOIN organizations maker ON maker.org_id = sy.manufacturer_org_id
-        JOIN usd ON usd.record_id = d.deal_id LEFT JOIN paid ON paid.deal_id = d.deal_id
-        WHERE {DEALS_WHERE} AND {IS_COUNTED}
-          AND (usd.usd_nominal > 0 OR usd.usd_constant > 0))
+        SELECT CASE WHEN paid.deal_id IS NULL THEN NULL ELSE d.deal_id END AS deal_id, d.buyer,
+               d.seller, d.manufacturer, d.status,
+               CASE WHEN d.value_usd_nominal > 0 THEN d.value_usd_nominal END AS nominal,
+               CASE WHEN d.value_usd_constant > 0 THEN d.value_usd_constant END AS constant
+        FROM {DEAL_ROWS} d LEFT JOIN paid ON paid.deal_id = d.deal_id
+        WHERE {DEALS_WHERE} AND d.counted_in_totals
+          AND (d.value_usd_nominal > 0 OR d.value_usd_constant > 0))
     SELECT deal_id, buyer, seller, manufacturer, any_value(status) AS status,
            sum(nominal) AS value_usd_nominal, sum(constant) AS value_usd_constant
     FROM eligible GROUP BY ALL ORDER BY buyer, seller NULLS LAST, manufacturer NULLS LAST, deal_id NULLS FIRST"""
@@ -114,11 +103,10 @@ def money_deals(conn, filters: Filters) -> pd.DataFrame:
 def money_payments(conn, filters: Filters) -> pd.DataFrame:
     """The payments in view with a USD amount, as charts.money_flows reads them (date order)."""
     sql = f"""
-    WITH usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'payment')
-    SELECT p.deal_id, p.kind, p.date::TIMESTAMP AS date_start, usd.usd_nominal, usd.usd_constant
-    FROM {PAYMENTS_FROM} JOIN usd ON usd.record_id = p.payment_id
-    WHERE {PAYMENTS_WHERE} AND (usd.usd_nominal > 0 OR usd.usd_constant > 0)
-    ORDER BY p.date, p.payment_id"""
+    SELECT d.deal_id, d.kind, d.date_start, d.usd_nominal, d.usd_constant
+    FROM {PAYMENT_ROWS} d
+    WHERE {PAYMENTS_WHERE} AND (d.usd_nominal > 0 OR d.usd_constant > 0)
+    ORDER BY d.sort_date, d.payment_id"""
     return run(conn, sql, filters)
 
 
@@ -171,12 +159,10 @@ def counted_deals(conn, filters: Filters, limit: int | None = None) -> pd.DataFr
     each with the reason and its nominal USD value: what a headline total is made of, deal by
     deal. The first ``limit``; ``total`` is how many there are."""
     sql = f"""
-    WITH usd AS (SELECT record_id, usd_nominal FROM conversions WHERE figure = 'deal value')
     SELECT {select_list(COUNTED_DEALS)}, count(*) OVER () AS total
-    FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code JOIN deal_counting k ON k.deal_id = d.deal_id
-    LEFT JOIN usd ON usd.record_id = d.deal_id
+    FROM {DEAL_ROWS} d JOIN deal_counting k ON k.deal_id = d.deal_id
     WHERE {DEALS_WHERE} AND k.contracted
-    ORDER BY NOT k.counted, b.name, d.deal_id LIMIT $limit"""
+    ORDER BY NOT k.counted, d.buyer, d.deal_id LIMIT $limit"""
     return run(conn, sql, filters, limit=limit)
 
 

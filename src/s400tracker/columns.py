@@ -121,11 +121,12 @@ CONVERSIONS = (
     Col("note", "x.note", screen=11),
 )
 
+# Read from the build's deal rows (record_tables), beside the deal's counting verdict ``k``.
 COUNTED_DEALS = (
-    Col("deal_id", "d.deal_id", screen=0), Col("buyer", "b.name", screen=1), Col("status", "d.status", screen=2),
-    Col("relation", "coalesce(d.relation, 'contract')", screen=3), Col("parent_deal_id", "d.parent_deal_id", screen=4),
+    Col("deal_id", "d.deal_id", screen=0), Col("buyer", "d.buyer", screen=1), Col("status", "d.status", screen=2),
+    Col("relation", "d.relation", screen=3), Col("parent_deal_id", "d.parent_deal_id", screen=4),
     Col("counted_in_totals", "k.counted", screen=5, label="counted in totals"),
-    Col("value_usd_nominal", "usd.usd_nominal", screen=6, label="value (US$, nominal)", kind=MONEY),
+    Col("value_usd_nominal", "d.value_usd_nominal", screen=6, label="value (US$, nominal)", kind=MONEY),
     Col("counting_reason", "k.reason", screen=7, label="why", kind=WIDE),
 )
 

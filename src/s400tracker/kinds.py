@@ -24,7 +24,9 @@ class Kind(NamedTuple):
 
     @property
     def where(self) -> str:
-        """The SQL condition: this record is in the view (the filters' bound parameters)."""
+        """The SQL condition: this record is in the view (the filters' bound parameters), read
+        through its deal on the curated tables: the definition the build's tables, which carry
+        what it reads (``record_tables``, ``rollups``), are checked against."""
         return where(self.alias, self.year, event=self.name == "event")
 
 

@@ -13,39 +13,31 @@ charts read aggregates (``aggregates``) shaped like the rows the pure chart buil
 
 import pandas as pd
 
-from . import db
-from .columns import CONVERSIONS, DEALS, DELIVERIES, EVENTS, PAYMENTS, SOURCES, select_list
+from . import db, record_tables, rollups
+from .columns import CONVERSIONS, SOURCES, select_list
 from .dates import deal_year_sql, partial_date_sql
 from .derive import MONEY_RECORD_TYPES
 from .filters import FILTERS, Choices, Codes, Filters, parse_query_string, where
 from .kinds import KINDS
+from .record_tables import stored_list
 from .rollups import CITED_RECORDS, RECORD_ROLLUP
 from .schema import TABLES
 
 
-# The records in view: one FROM and WHERE per kind (``kinds``), shared by the tables, the counts
-# and the aggregates so that they always agree. The WHERE clauses come from the filter records.
+# The records in view: the build's record table of each kind (``record_tables``), every table
+# query, count and aggregate reading the same rows through the same WHERE, so that they always
+# agree. Every derived table carries what the filters read of each record under the names they
+# read, so one WHERE per kind serves them all (``filters.where``; an event may have no deal).
 DEAL_YEAR = KINDS["deal"].year
-DEALS_FROM, DEALS_WHERE = KINDS["deal"].source, KINDS["deal"].where
-DELIVERIES_FROM, DELIVERIES_WHERE = KINDS["delivery"].source, KINDS["delivery"].where
-PAYMENTS_FROM, PAYMENTS_WHERE = KINDS["payment"].source, KINDS["payment"].where
-EVENTS_FROM, EVENTS_WHERE = KINDS["event"].source, KINDS["event"].where
-# A deal whose value totals add: contracted, and not a framework, option or amendment already
-# counted through another deal (the rule is derive.deal_counting's; the build stores its verdict).
-IS_COUNTED = "d.deal_id IN (SELECT deal_id FROM deal_counting WHERE counted)"
-# The build's (source, record) pairs carry what the filters read of each record under the names
-# they read (rollups): one table in place of every record in view joined to every citation.
-CITED_WHERE = where("d", "d.year", event=True)
-# So do the build's counts of records (rollups.record_rollup; every one with a deal).
-ROLLUP_WHERE = where("d", "d.year")
-
-
-def _count(kind: str) -> str:
-    """SELECT item of a table's page: how many records of ``kind`` are in view, as ``total``. A
-    scalar count, not a window over the page's rows, which keeps every wide row in view (a page
-    of a million deliveries took 0.38 s with it, 0.22 s with this)."""
-    k = KINDS[kind]
-    return f"(SELECT count(*) FROM {k.source} WHERE {k.where}) AS total"
+RECORD_TABLES = record_tables.TABLES
+ROWS_WHERE = {name: where("d", "d.year", event=name == "event") for name in KINDS}
+DEAL_ROWS, DEALS_WHERE = RECORD_TABLES["deal"].name, ROWS_WHERE["deal"]
+PAYMENT_ROWS, PAYMENTS_WHERE = RECORD_TABLES["payment"].name, ROWS_WHERE["payment"]
+EVENT_ROWS, EVENTS_WHERE = RECORD_TABLES["event"].name, ROWS_WHERE["event"]
+# The build's (source, record) pairs (rollups.cited_records) and its counts of records
+# (rollups.record_rollup; every one with a deal).
+CITED_WHERE = ROWS_WHERE["event"]
+ROLLUP_WHERE = DEALS_WHERE
 
 
 def records_in_view(kinds=tuple(KINDS)) -> str:
@@ -53,19 +45,8 @@ def records_in_view(kinds=tuple(KINDS)) -> str:
     record_id), the key citations and conversions use: a query that names only the kinds it can
     match plans and scans only those (a million deliveries when it needs none of them)."""
     return "\n    UNION ALL ".join(
-        f"SELECT '{k.name}' AS record_type, {k.alias}.{k.id} AS record_id FROM {k.source} WHERE {k.where}"
-        for k in (KINDS[name] for name in kinds))
-
-
-def _sources_of_page(record_type: str, id_column: str) -> str:
-    """CTE ``src``: the sources' addresses of each record in CTE ``page``, aggregated for the
-    page's rows only (every record's list, at a million records, cost seconds per query)."""
-    return f"""src AS (
-        SELECT c.record_id, string_agg(DISTINCT coalesce(s.url, s.title), '; '
-                                       ORDER BY coalesce(s.url, s.title)) AS sources
-        FROM citations c JOIN sources s USING (source_id)
-        WHERE c.record_type = '{record_type}' AND c.record_id IN (SELECT {id_column} FROM page)
-        GROUP BY c.record_id)"""
+        f"SELECT '{name}' AS record_type, d.{KINDS[name].id} AS record_id FROM {RECORD_TABLES[name].name} d "
+        f"WHERE {ROWS_WHERE[name]}" for name in kinds)
 
 
 def run(conn, sql: str, filters: Filters, **extra) -> pd.DataFrame:
@@ -73,76 +54,39 @@ def run(conn, sql: str, filters: Filters, **extra) -> pd.DataFrame:
     return db.query(conn, sql, filters.sql_params() | extra)
 
 
+def _rows(conn, kind: str, filters: Filters, limit: int | None) -> pd.DataFrame:
+    """The records of ``kind`` in view as its table shows them, in its order: the first ``limit``
+    (None: every one), read from the build's record table. ``total`` is how many are in view: a
+    scalar count, not a window over the rows, which would keep every wide row in view (a page of
+    a million deliveries took 0.38 s with it, 0.22 s without)."""
+    table, where_ = RECORD_TABLES[kind], ROWS_WHERE[kind]
+    sql = f"""
+    SELECT {stored_list(table)}, (SELECT count(*) FROM {table.name} d WHERE {where_}) AS total
+    FROM {table.name} d WHERE {where_}
+    ORDER BY {table.order} LIMIT $limit"""
+    return run(conn, sql, filters, limit=limit)
+
+
 def deals(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Deals under the filters with names, preferred values, USD conversions and source URLs,
     by buyer and date: the first ``limit`` of them, or all when ``limit`` is None. ``total`` is
     how many there are in all (as in every table query: the count comes with the rows)."""
-    sql = f"""
-    WITH page AS (
-        SELECT d.*, b.name AS buyer, {_count('deal')}
-        FROM {DEALS_FROM} JOIN all_parties b ON b.code = d.buyer_code WHERE {DEALS_WHERE}
-        ORDER BY b.name, coalesce(d.signed_date, d.announced_date) NULLS LAST, d.deal_id LIMIT $limit),
-    {_sources_of_page('deal', 'deal_id')},
-    usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'deal value')
-    SELECT {select_list(DEALS)}, d.total
-    FROM page d
-    JOIN all_parties b ON b.code = d.buyer_code JOIN all_parties s ON s.code = d.supplier_code
-    JOIN systems sy USING (system_id)
-    LEFT JOIN organizations seller ON seller.org_id = d.seller_org_id
-    LEFT JOIN organizations maker ON maker.org_id = sy.manufacturer_org_id
-    LEFT JOIN usd ON usd.record_id = d.deal_id
-    LEFT JOIN src ON src.record_id = d.deal_id
-    LEFT JOIN deal_counting k ON k.deal_id = d.deal_id
-    ORDER BY d.buyer, coalesce(d.signed_date, d.announced_date) NULLS LAST, d.deal_id"""
-    return run(conn, sql, filters, limit=limit)
+    return _rows(conn, "deal", filters, limit)
 
 
 def deliveries(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Delivery batches (actual and planned) of the filtered deals, by date: the first ``limit``."""
-    sql = f"""
-    WITH page AS (
-        SELECT v.*, d.buyer_iso3, d.buyer_code, {_count('delivery')} FROM {DELIVERIES_FROM} WHERE {DELIVERIES_WHERE}
-        ORDER BY v.date, v.delivery_id LIMIT $limit),
-    {_sources_of_page('delivery', 'delivery_id')}
-    SELECT {select_list(DELIVERIES)}, v.total
-    FROM page v JOIN all_parties b ON b.code = v.buyer_code
-    LEFT JOIN src ON src.record_id = v.delivery_id
-    LEFT JOIN delivery_schedule sch ON sch.delivery_id = v.delivery_id
-    ORDER BY v.date, v.delivery_id"""
-    return run(conn, sql, filters, limit=limit)
+    return _rows(conn, "delivery", filters, limit)
 
 
 def payments(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Payments on the filtered deals with their USD conversions, by date: the first ``limit``."""
-    sql = f"""
-    WITH page AS (
-        SELECT p.*, d.buyer_iso3, d.buyer_code, {_count('payment')} FROM {PAYMENTS_FROM} WHERE {PAYMENTS_WHERE}
-        ORDER BY p.date, p.payment_id LIMIT $limit),
-    {_sources_of_page('payment', 'payment_id')},
-    usd AS (SELECT record_id, usd_nominal, usd_constant FROM conversions WHERE figure = 'payment')
-    SELECT {select_list(PAYMENTS)}, p.total
-    FROM page p JOIN all_parties b ON b.code = p.buyer_code
-    LEFT JOIN organizations payer ON payer.org_id = p.payer_org_id
-    LEFT JOIN organizations payee ON payee.org_id = p.payee_org_id
-    LEFT JOIN usd ON usd.record_id = p.payment_id
-    LEFT JOIN src ON src.record_id = p.payment_id
-    ORDER BY p.date, p.payment_id"""
-    return run(conn, sql, filters, limit=limit)
+    return _rows(conn, "payment", filters, limit)
 
 
 def events(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Events under the filters with their countries and sources, newest first: the first ``limit``."""
-    sql = f"""
-    WITH page AS (
-        SELECT e.*, d.buyer_code, {_count('event')} FROM {EVENTS_FROM} WHERE {EVENTS_WHERE}
-        ORDER BY e.date DESC, e.event_id LIMIT $limit),
-    {_sources_of_page('event', 'event_id')},
-    codes AS (SELECT event_id, list(iso3 ORDER BY iso3) AS codes FROM event_countries
-              WHERE event_id IN (SELECT event_id FROM page) GROUP BY event_id)
-    SELECT {select_list(EVENTS)}, e.total
-    FROM page e LEFT JOIN src ON src.record_id = e.event_id LEFT JOIN codes USING (event_id)
-    ORDER BY e.date DESC, e.event_id"""
-    return run(conn, sql, filters, limit=limit)
+    return _rows(conn, "event", filters, limit)
 
 
 def record_counts(conn, filters: Filters) -> pd.DataFrame:
@@ -155,7 +99,7 @@ def record_counts(conn, filters: Filters) -> pd.DataFrame:
            coalesce((SELECT n FROM n WHERE kind = 'delivery'), 0) AS deliveries,
            coalesce((SELECT n FROM n WHERE kind = 'payment'), 0) AS payments,
            coalesce((SELECT n FROM n WHERE kind = 'event'), 0)
-             + (SELECT count(*) FROM {EVENTS_FROM} WHERE e.deal_id IS NULL AND {EVENTS_WHERE}) AS events"""
+             + (SELECT count(*) FROM {EVENT_ROWS} d WHERE d.deal_id IS NULL AND {EVENTS_WHERE}) AS events"""
     return run(conn, sql, filters)
 
 
@@ -206,21 +150,43 @@ def record_sources(conn, record_type: str, record_ids: list[str]) -> pd.DataFram
     return db.query(conn, sql, {"record_type": record_type, "ids": list(record_ids)})
 
 
+CLAIM_COLUMNS = ("record_type, record_id, field, claimed_value, preferred, preference_reason, disputed, "
+                 "source_title, publisher, source, note, citation_id")
+CLAIM_ORDER = "record_type, record_id, field, preferred DESC, claimed_value, citation_id"
+
+
+def _claims_of(records: str) -> str:
+    """SQL of every field claim on the records ``records`` selects (as record_type, record_id),
+    with its source, disputed fields flagged (compared among those records' claims only, not
+    with a window over every claim in the database)."""
+    return f"""
+    WITH chosen AS ({records}), {rollups.claims_cte("chosen")}
+    SELECT {CLAIM_COLUMNS} FROM claim ORDER BY {CLAIM_ORDER}"""
+
+
 def claims(conn, filters: Filters, record_type: str | None = None) -> pd.DataFrame:
     """Every field claim on a record in view (of ``record_type`` only, when given), with its
     source, disputed fields flagged."""
+    return run(conn, _claims_of(records_in_view((record_type,) if record_type else tuple(KINDS))), filters)
+
+
+def disputed_claims(conn, filters: Filters, record_type: str | None = None) -> pd.DataFrame:
+    """The claims of disputed fields (a record's field with more than one value claimed) on the
+    records in view, of ``record_type`` only when given, as ``claims`` gives them: all the
+    conflicts need, read from the build's ``disputed_claims`` (a whole register's claims are a
+    hundred thousand rows, its disputed ones a few hundred)."""
     sql = f"""
-    WITH visible AS ({records_in_view((record_type,) if record_type else tuple(KINDS))}),
-    claim AS (
-        SELECT c.*, count(DISTINCT c.claimed_value)
-                      OVER (PARTITION BY c.record_type, c.record_id, c.field) AS values_claimed
-        FROM citations c WHERE c.field IS NOT NULL)
-    SELECT c.record_type, c.record_id, c.field, c.claimed_value, c.preferred, c.preference_reason,
-           c.values_claimed > 1 AS disputed, s.title AS source_title, s.publisher,
-           coalesce(s.url, s.title) AS source, c.note, c.citation_id
-    FROM claim c JOIN visible v USING (record_type, record_id) JOIN sources s USING (source_id)
-    ORDER BY c.record_type, c.record_id, c.field, c.preferred DESC, c.claimed_value, c.citation_id"""
-    return run(conn, sql, filters)
+    SELECT {CLAIM_COLUMNS} FROM {rollups.DISPUTED_CLAIMS} d
+    WHERE {CITED_WHERE} AND ($record_type IS NULL OR d.record_type = $record_type)
+    ORDER BY {CLAIM_ORDER}"""
+    return run(conn, sql, filters, record_type=record_type)
+
+
+def record_claims(conn, record_type: str, record_ids: list[str]) -> pd.DataFrame:
+    """Every field claim on the given records of one type, as ``claims`` gives them: what a
+    selection of rows shows, read when rows are selected."""
+    chosen = "SELECT $record_type::VARCHAR AS record_type, unnest($ids::VARCHAR[]) AS record_id"
+    return db.query(conn, _claims_of(chosen), {"record_type": record_type, "ids": list(record_ids)})
 
 
 def conversions(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:

@@ -76,8 +76,8 @@ def guarded(compute: Callable, *args, **kwargs):
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
 def _disputes(filters: Filters, record_type: str | None, key: str):
     if record_type is None:
-        return summaries.disputes(cached(queries.claims, _name(queries.claims), filters, key))
-    claims = cached(queries.claims, _name(queries.claims), filters, key, record_type=record_type)
+        return summaries.disputes(cached(queries.disputed_claims, _name(queries.disputed_claims), filters, key))
+    claims = cached(queries.disputed_claims, _name(queries.disputed_claims), filters, key, record_type=record_type)
     return summaries.dispute_notes(claims, record_type)
 
 
@@ -125,13 +125,20 @@ def every_row(query: Query, filters: Filters) -> Callable[[], pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _record_sources(record_type: str, record_ids: tuple[str, ...], key: str) -> pd.DataFrame:
-    return queries.record_sources(_connection_for(key), record_type, list(record_ids))
+def _of_records(_query: Callable, name: str, record_type: str, record_ids: tuple[str, ...], key: str) -> pd.DataFrame:
+    return _query(_connection_for(key), record_type, list(record_ids))
 
 
 def record_sources(record_type: str, record_ids) -> pd.DataFrame:
     """The sources of the chosen records of one type (cached per database build)."""
-    return _record_sources(record_type, tuple(sorted(record_ids)), database_key())
+    return _of_records(queries.record_sources, "record_sources", record_type, tuple(sorted(record_ids)),
+                       database_key())
+
+
+def record_claims(record_type: str, record_ids) -> pd.DataFrame:
+    """Every field claim on the chosen records of one type (cached per database build)."""
+    return _of_records(queries.record_claims, "record_claims", record_type, tuple(sorted(record_ids)),
+                       database_key())
 
 
 @st.cache_data(show_spinner=False)

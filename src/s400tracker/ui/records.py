@@ -81,13 +81,13 @@ def sources_table(rows: TableRows, key: str) -> pd.DataFrame:
     return record_table("sources", replace(rows, shown=shown), key)
 
 
-def selection_details(selected: pd.DataFrame, record_type: str, key: str, claims: pd.DataFrame) -> None:
+def selection_details(selected: pd.DataFrame, record_type: str, key: str) -> None:
     """For the selected rows: every claim with its source, and the sources as links."""
     if selected.empty:
         st.caption("Select rows to see their sources and competing claims.")
         return
     ids = set(selected[key])
-    chosen = claims[(claims["record_type"] == record_type) & claims["record_id"].isin(ids)]
+    chosen = data.record_claims(record_type, ids)
     st.subheader(f"Claims on the {len(ids)} selected record(s)")
     if chosen.empty:
         st.caption("No field-level claims: the sources below support these records as a whole.")
