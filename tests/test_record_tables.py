@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 from s400tracker import queries, record_tables
+from s400tracker.columns import CONVERSIONS, select_list
+from s400tracker.derive import MONEY_RECORD_TYPES
 from s400tracker.filters import Filters
 from s400tracker.kinds import KINDS
 from tests.helpers import plain
@@ -72,3 +74,18 @@ def test_a_selections_claims_are_those_records_claims(conn):
     assert len(expected) > 0
     assert plain(queries.record_claims(conn, "deal", chosen)) == plain(expected)
     assert queries.record_claims(conn, "deal", ["no-such-deal"]).empty
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_conversions_rows_are_the_conversions_of_the_money_records_in_view(conn, view):
+    """Every money figure of a deal or payment in view, as the full join gives it."""
+    in_view = " UNION ALL ".join(f"SELECT '{k.name}' AS record_type, {k.alias}.{k.id} AS record_id "
+                                 f"FROM {k.source} WHERE {k.where}"
+                                 for k in (KINDS[name] for name in MONEY_RECORD_TYPES))
+    full = f"""SELECT {select_list(CONVERSIONS)} FROM conversions x JOIN ({in_view}) r USING (record_type, record_id)
+               LEFT JOIN sources fx ON fx.source_id = x.fx_source_id
+               LEFT JOIN sources cpi ON cpi.source_id = x.cpi_source_id
+               ORDER BY x.record_id, x.figure, x.citation_id NULLS FIRST"""
+    got = queries.conversions(conn, view)
+    assert (got["total"] == len(got)).all()
+    assert plain(got.drop(columns="total")) == plain(queries.run(conn, full, view))

@@ -48,3 +48,10 @@ def filtered_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
             pattern = r"\bd\.(\w+)" if f.scope == "deal" else r"\{record\}\.(\w+)"
             (deal if f.scope == "deal" else own).extend(re.findall(pattern, f.sql))
     return tuple(dict.fromkeys(deal)), tuple(dict.fromkeys(own))
+
+
+def filtered_select(kind: Kind) -> list[str]:
+    """SELECT items: what the filters read of a record of ``kind`` and of its deal, named as they
+    read it (for a derived table that the filters read as ``d``)."""
+    deal_columns, own_columns = filtered_columns()
+    return [f"d.{c} AS {c}" for c in deal_columns] + [f"{kind.alias}.{c} AS {c}" for c in own_columns]

@@ -16,10 +16,9 @@ import pandas as pd
 from . import db, record_tables, rollups
 from .columns import CONVERSIONS, SOURCES, select_list
 from .dates import deal_year_sql, partial_date_sql
-from .derive import MONEY_RECORD_TYPES
 from .filters import FILTERS, Choices, Codes, Filters, parse_query_string, where
 from .kinds import KINDS
-from .record_tables import stored_list
+from .record_tables import CONVERSION_ROWS, CONVERSIONS_ORDER, stored_list
 from .rollups import CITED_RECORDS, RECORD_ROLLUP
 from .schema import TABLES
 
@@ -155,19 +154,13 @@ CLAIM_COLUMNS = ("record_type, record_id, field, claimed_value, preferred, prefe
 CLAIM_ORDER = "record_type, record_id, field, preferred DESC, claimed_value, citation_id"
 
 
-def _claims_of(records: str) -> str:
-    """SQL of every field claim on the records ``records`` selects (as record_type, record_id),
-    with its source, disputed fields flagged (compared among those records' claims only, not
-    with a window over every claim in the database)."""
-    return f"""
-    WITH chosen AS ({records}), {rollups.claims_cte("chosen")}
-    SELECT {CLAIM_COLUMNS} FROM claim ORDER BY {CLAIM_ORDER}"""
-
-
 def claims(conn, filters: Filters, record_type: str | None = None) -> pd.DataFrame:
     """Every field claim on a record in view (of ``record_type`` only, when given), with its
     source, disputed fields flagged."""
-    return run(conn, _claims_of(records_in_view((record_type,) if record_type else tuple(KINDS))), filters)
+    sql = f"""
+    WITH visible AS ({records_in_view((record_type,) if record_type else tuple(KINDS))}), {rollups.claims_cte()}
+    SELECT {CLAIM_COLUMNS} FROM claim JOIN visible USING (record_type, record_id) ORDER BY {CLAIM_ORDER}"""
+    return run(conn, sql, filters)
 
 
 def disputed_claims(conn, filters: Filters, record_type: str | None = None) -> pd.DataFrame:
@@ -185,23 +178,23 @@ def disputed_claims(conn, filters: Filters, record_type: str | None = None) -> p
 def record_claims(conn, record_type: str, record_ids: list[str]) -> pd.DataFrame:
     """Every field claim on the given records of one type, as ``claims`` gives them: what a
     selection of rows shows, read when rows are selected."""
-    chosen = "SELECT $record_type::VARCHAR AS record_type, unnest($ids::VARCHAR[]) AS record_id"
-    return db.query(conn, _claims_of(chosen), {"record_type": record_type, "ids": list(record_ids)})
+    sql = f"""
+    WITH chosen AS (SELECT $record_type::VARCHAR AS record_type, unnest($ids::VARCHAR[]) AS record_id),
+    {rollups.claims_cte("chosen")}
+    SELECT {CLAIM_COLUMNS} FROM claim ORDER BY {CLAIM_ORDER}"""
+    return db.query(conn, sql, {"record_type": record_type, "ids": list(record_ids)})
 
 
 def conversions(conn, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Each money figure in view with its conversion: amount, currency, rate, year, sources.
-    The first ``limit`` figures by record; ``total`` is how many there are in all."""
+    The first ``limit`` figures by record; ``total`` is how many there are in all. Read from the
+    build's rows of every figure, in view when the record it is about is."""
+    in_view = where("d", "d.record_year")
     sql = f"""
-    WITH visible AS ({records_in_view(MONEY_RECORD_TYPES)}),
-    page AS (
-        SELECT x.*, count(*) OVER () AS total FROM conversions x JOIN visible v USING (record_type, record_id)
-        ORDER BY x.record_id, x.figure, x.citation_id NULLS FIRST LIMIT $limit)
-    SELECT {select_list(CONVERSIONS)}, x.total
-    FROM page x
-    LEFT JOIN sources fx ON fx.source_id = x.fx_source_id
-    LEFT JOIN sources cpi ON cpi.source_id = x.cpi_source_id
-    ORDER BY x.record_id, x.figure, x.citation_id NULLS FIRST"""
+    SELECT {", ".join(f"d.{c.name}" for c in CONVERSIONS if c.sql)},
+           (SELECT count(*) FROM {CONVERSION_ROWS} d WHERE {in_view}) AS total
+    FROM {CONVERSION_ROWS} d WHERE {in_view}
+    ORDER BY {CONVERSIONS_ORDER} LIMIT $limit"""
     return run(conn, sql, filters, limit=limit)
 
 

@@ -14,8 +14,9 @@ its deal.
 
 from typing import NamedTuple
 
-from .columns import DEALS, DELIVERIES, EVENTS, PAYMENTS, Col, select_list
-from .kinds import KINDS, filtered_columns
+from .columns import CONVERSIONS, DEALS, DELIVERIES, EVENTS, PAYMENTS, Col, select_list
+from .derive import MONEY_RECORD_TYPES
+from .kinds import KINDS, filtered_columns, filtered_select
 
 
 class RecordTable(NamedTuple):
@@ -105,9 +106,30 @@ def joined_sql(table: RecordTable) -> str:
             f"    FROM page {alias}\n    {table.joins}")
 
 
+# Each money figure with its conversion (``conversions``), as the conversions table shows it,
+# with what the filters read of the record it is about (a deal, or a payment and its deal) and
+# that record's year, ``record_year``: the table's own ``year`` is the exchange rate's.
+CONVERSION_ROWS = "conversion_rows"
+CONVERSIONS_ORDER = "d.record_id, d.figure, d.citation_id NULLS FIRST"
+
+
+def conversions_sql() -> str:
+    """Every money figure as a row of the conversions table, joined from the curated and derived tables."""
+    about = " UNION ALL ".join(
+        f"SELECT x.*, {', '.join(filtered_select(k))}, {k.year} AS record_year FROM {k.source} "
+        f"JOIN conversions x ON x.record_type = '{k.name}' AND x.record_id = {k.alias}.{k.id}"
+        for k in (KINDS[name] for name in MONEY_RECORD_TYPES))
+    deal_columns, own_columns = filtered_columns()
+    hidden = ", ".join(f"x.{c}" for c in (*deal_columns, *own_columns, "record_year"))
+    return (f"SELECT {select_list(CONVERSIONS)}, {hidden} FROM ({about}) x "
+            "LEFT JOIN sources fx ON fx.source_id = x.fx_source_id "
+            "LEFT JOIN sources cpi ON cpi.source_id = x.cpi_source_id")
+
+
 def statements() -> tuple[str, ...]:
-    """The SQL creating the four record tables (after the derived tables they read)."""
-    return tuple(f"CREATE TABLE {t.name} AS {joined_sql(t)}" for t in TABLES.values())
+    """The SQL creating the record tables and the conversions' rows (after the derived tables they read)."""
+    return (*(f"CREATE TABLE {t.name} AS {joined_sql(t)}" for t in TABLES.values()),
+            f"CREATE TABLE {CONVERSION_ROWS} AS {conversions_sql()}")
 
 
 def stored_list(table: RecordTable) -> str:

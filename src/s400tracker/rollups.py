@@ -19,7 +19,7 @@ where the records are millions, and a single buyer's view a few hundred.
 """
 
 from . import record_tables
-from .kinds import KINDS, filtered_columns
+from .kinds import KINDS, filtered_select
 
 CITED_RECORDS = "cited_records"
 DISPUTED_CLAIMS = "disputed_claims"
@@ -52,24 +52,18 @@ _ROLLUP_JOIN = {"delivery": " LEFT JOIN delivery_schedule sch ON sch.delivery_id
                 "event": " WHERE d.deal_id IS NOT NULL"}
 
 
-def _filtered(kind) -> list[str]:
-    """SELECT items: what the filters read of a record of ``kind``, named as they read it."""
-    deal_columns, own_columns = filtered_columns()
-    return [f"d.{c} AS {c}" for c in deal_columns] + [f"{kind.alias}.{c} AS {c}" for c in own_columns]
-
-
 def _rolled(kind) -> str:
     """SELECT of every record of ``kind`` as a row of the rollup, before counting."""
     own = _ROLLUP[kind.name]
     rolled = [f"{own.get(column, f'NULL::{sql_type}')} AS {column}" for column, sql_type in _ROLLED.items()]
-    return (f"SELECT '{kind.name}' AS kind, {', '.join(_filtered(kind))}, {kind.year} AS year, "
+    return (f"SELECT '{kind.name}' AS kind, {', '.join(filtered_select(kind))}, {kind.year} AS year, "
             f"{', '.join(rolled)} FROM {kind.source}{_ROLLUP_JOIN.get(kind.name, '')}")
 
 
 def _cited(kind, rows: str = "cited", taken: str = "c.source_id, c.record_type, c.record_id") -> str:
     """SELECT of the rows of CTE ``rows`` (``taken`` of them) about records of ``kind``, with
     what the filters read of their records."""
-    a, columns = kind.alias, _filtered(kind)
+    a, columns = kind.alias, filtered_select(kind)
     event_id = f"{a}.event_id" if kind.name == "event" else "NULL::VARCHAR"
     return (f"SELECT {taken}, d.deal_id AS deal_id, {event_id} AS event_id, "
             f"{kind.year} AS year, {', '.join(columns)} FROM {kind.source} "
