@@ -4,7 +4,7 @@ import streamlit as st
 
 from s400tracker import queries
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import dispute_notes, table
+from s400tracker.ui.data import Load, dispute_notes, prefetch, table, table_page
 
 # (tab, query, citation record type, key column) for the tables with field-level claims.
 DISPUTABLE = [("Deals", queries.deals, "deal", "deal_id"),
@@ -22,6 +22,7 @@ view = filters.current()
 for tab, (_, query, record_type, key) in zip(record_tabs, DISPUTABLE):
     if tab.open:
         with tab:
+            prefetch(view, Load.of(queries.disputed_claims, record_type=record_type), table_page(query))
             notes = dispute_notes(view, record_type)
             name = query.__name__
             selected = records.disputed_table(name, table(query, view), notes, key=f"explorer_{name}")

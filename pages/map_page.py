@@ -7,13 +7,13 @@ import streamlit as st
 from s400tracker import aggregates, maps, queries
 from s400tracker.text import md_escape
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import dispute_notes, load, table
+from s400tracker.ui.data import Load, dispute_notes, prefetch, table, table_page
 from s400tracker.ui.maps import operators_map
 
 layout.page_header("Operators map", "Countries filled by operator status; arcs run from supplier to buyer, "
                    "wider for larger contracts. Click a country to list its deals, deliveries, events and sources.")
 view = filters.current()
-pairs, status = load(aggregates.deal_pairs, view), load(aggregates.country_status, view)
+pairs, status = prefetch(view, Load.of(aggregates.deal_pairs), Load.of(aggregates.country_status))
 
 if status.empty:
     layout.empty_state("countries")
@@ -43,6 +43,9 @@ if country:
     # The country's records: the current view narrowed to it as the buyer (or, for events
     # with no deal, as an involved country).
     country_view = replace(view, buyers=(country,))
+    prefetch(country_view, *(table_page(query) for query in (queries.deals, queries.deliveries, queries.events)),
+             table_page(queries.sources, supports_shown=queries.SUPPORTS_SHOWN),
+             *(Load.of(queries.disputed_claims, record_type=kind) for kind in ("deal", "delivery")))
     st.subheader("Deals")
     records.disputed_table("deals", table(queries.deals, country_view), dispute_notes(country_view, "deal"),
                            key="map_deals")

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from s400tracker import queries
+from s400tracker import aggregates, queries
 from s400tracker.filters import BASIS
 from s400tracker.ui import figures, filters, layout, records
-from s400tracker.ui.data import table, version
+from s400tracker.ui.data import Load, prefetch, table, table_page, version
 
 BASIS_NOTES = {
     "nominal": "US dollars of each deal's year, at that year's average exchange rate.",
@@ -21,6 +21,9 @@ base_year = version()["usd_base_year"]
 st.caption(f"Basis: **{BASIS.label_of(view.basis)}**. " + BASIS_NOTES[view.basis].format(base=base_year)
            + " Change it in the sidebar.")
 
+# What the charts and the table read, at once (data.prefetch): the figures then find it cached.
+prefetch(view, Load.of(aggregates.money_deals), Load.of(aggregates.money_payments), Load.of(aggregates.deal_years),
+         table_page(queries.conversions))
 flows, _ = figures.money_flows(view)
 by_year, _ = figures.value_by_year(view)
 # Full width each: four columns of Sankey labels need the room, or neighbours overlap.

@@ -5,16 +5,19 @@ import streamlit as st
 from s400tracker import aggregates, maps, queries, summaries
 from s400tracker.formats import format_money
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import load, table
+from s400tracker.ui.data import Load, prefetch, table, table_page
 from s400tracker.ui.maps import operators_map
 
 layout.page_header("S-400 Deal Tracker", "Who operates or has ordered Russia's S-400, when it arrived, "
                    "where the money went, and the public source behind every figure.")
 st.caption(layout.version_line())
 view = filters.current()
-# Deals summed per country pair and deliveries per unit, in SQL: never a row per record.
-pairs, deliveries = load(aggregates.deal_pairs, view), load(aggregates.delivered_units, view)
-status, counted = load(aggregates.country_status, view), table(aggregates.counted_deals, view)
+# Deals summed per country pair and deliveries per unit, in SQL (never a row per record), the
+# counted deals and the latest events: every query of the page at once.
+pairs, deliveries, status, _, events = prefetch(
+    view, Load.of(aggregates.deal_pairs), Load.of(aggregates.delivered_units), Load.of(aggregates.country_status),
+    table_page(aggregates.counted_deals), Load.of(queries.events, limit=6))
+counted = table(aggregates.counted_deals, view)
 figures = summaries.headline(pairs, deliveries, status)
 
 operators, ordered, value, units = st.columns(4)
@@ -42,7 +45,6 @@ with left:
                  query_params=view.to_query())
 with right:
     st.subheader("Latest events")
-    events = load(queries.events, view, limit=6)
     if events.empty:
         layout.empty_state("events")
     for event in events.itertuples():

@@ -6,13 +6,14 @@ from s400tracker import export, queries
 from s400tracker.claims import field_label
 from s400tracker.text import md_escape, safe_url
 from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import disputes, load, table
+from s400tracker.ui.data import Load, disputes, prefetch, table, table_page
 from s400tracker.ui.tables import TableRows, data_table
 
 layout.page_header("Sources and conflicts", "Where every figure comes from, and where sources disagree: "
                    "each claim is kept with its source, one is preferred, and the reason is given.")
 view = filters.current()
-claims = load(queries.disputed_claims, view)
+claims, _ = prefetch(view, Load.of(queries.disputed_claims),
+                     table_page(queries.sources, supports_shown=queries.SUPPORTS_SHOWN))
 
 st.header("Conflicts")
 conflicts = disputes(view)

@@ -4,12 +4,14 @@ import streamlit as st
 
 from s400tracker import queries
 from s400tracker.ui import figures, filters, layout, records
-from s400tracker.ui.data import record_counts, table
+from s400tracker.ui.data import Load, prefetch, record_counts, table, table_page
 
 layout.page_header("Delivery timeline", "One lane per buyer: contract signature, each delivery batch (planned "
                    "and actual) and the events around them. A date known only to the month or year is drawn "
                    "as a span with a hollow marker, never as a precise day.")
 view = filters.current()
+# The counts (which decide how the chart is drawn) and the deliveries table at once.
+prefetch(view, Load.of(queries.record_counts), table_page(queries.deliveries))
 counts = record_counts(view)
 
 if not counts["deals"] and not counts["deliveries"]:

@@ -89,3 +89,19 @@ def test_the_conversions_rows_are_the_conversions_of_the_money_records_in_view(c
     got = queries.conversions(conn, view)
     assert (got["total"] == len(got)).all()
     assert plain(got.drop(columns="total")) == plain(queries.run(conn, full, view))
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_timeline_drawn_from_the_columns_its_marks_read_is_the_timeline_of_every_column(conn, view):
+    from s400tracker import charts
+    deliveries = queries.deliveries(conn, view)
+    every = charts.timeline_figure(queries.deals(conn, view), deliveries, queries.events(conn, view))
+    marks = charts.timeline_figure(queries.deals(conn, view, columns=charts.DEAL_MARK_COLUMNS), deliveries,
+                                   queries.events(conn, view, columns=charts.EVENT_MARK_COLUMNS))
+    assert marks.to_dict() == every.to_dict()
+
+
+def test_a_column_a_table_has_not_is_refused_by_name(conn):
+    with pytest.raises(ValueError, match="deal_rows has no column nonsense"):
+        queries.deals(conn, Filters(), columns=("deal_id", "nonsense"))
+    assert list(queries.deals(conn, Filters(), columns=("title", "deal_id")).columns) == ["deal_id", "title", "total"]

@@ -132,6 +132,11 @@ def statements() -> tuple[str, ...]:
             f"CREATE TABLE {CONVERSION_ROWS} AS {conversions_sql()}")
 
 
-def stored_list(table: RecordTable) -> str:
-    """The SELECT list of a table's query over its stored rows: its columns, in list order."""
-    return ", ".join(f"d.{c.name}" for c in table.columns if c.sql)
+def stored_list(table: RecordTable, only: tuple[str, ...] | None = None) -> str:
+    """The SELECT list of a table's query over its stored rows: its columns in list order, or
+    only those named in ``only`` (ValueError for a name the table has not)."""
+    names = [c.name for c in table.columns if c.sql]
+    unknown = set(only or ()) - set(names)
+    if unknown:
+        raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
+    return ", ".join(f"d.{name}" for name in names if only is None or name in only)

@@ -13,6 +13,11 @@ EVENT_GROUPS = {"other": ("Other event", "circle"), "sanctions": ("Sanctions", "
                 "programme_suspension": ("Programme suspension (e.g. F-35)", "triangle-down"),
                 "test": ("Test firing", "star")}
 TIMELINE_MAX_MARKS = 3000   # above this the timeline is aggregated: more marks than the eye can see
+# What timeline_figure reads of the deals and the events (the deliveries it shares with a table).
+DEAL_MARK_COLUMNS = ("buyer_code", "buyer", "signed_start", "signed_date", "date_precision", "title", "status",
+                     "value_amount", "value_currency", "quantity", "unit", "confidence")
+EVENT_MARK_COLUMNS = ("type", "title", "date", "date_precision", "countries", "confidence", "date_start",
+                      "buyer_code")
 
 
 def _lanes(deals: pd.DataFrame, deliveries: pd.DataFrame) -> dict[str, tuple[int, str]]:

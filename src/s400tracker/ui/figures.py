@@ -45,8 +45,12 @@ def timeline(view: Filters) -> Drawn:
     """A lane per buyer: few enough records drawn one by one, more summed per buyer and year in SQL."""
     counts = data.record_counts(view)
     if counts["deals"] + counts["deliveries"] + counts["events"] <= charts.TIMELINE_MAX_MARKS:
-        deals, deliveries, events = (data.rows_in_view(query, view, counts[query.__name__])
-                                     for query in (queries.deals, queries.deliveries, queries.events))
+        # The deliveries are the table's page below the chart; of the deals and events only
+        # what the marks read.
+        deals, deliveries, events = (rows.drop(columns="total") for rows in data.prefetch(
+            view, data.Load.of(queries.deals, limit=None, columns=charts.DEAL_MARK_COLUMNS),
+            data.rows_of(queries.deliveries, counts["deliveries"]),
+            data.Load.of(queries.events, limit=None, columns=charts.EVENT_MARK_COLUMNS)))
         return charts.timeline_figure(deals, deliveries, events), None
     *frames, note = charts.timeline_from_years(data.load(aggregates.timeline_years, view), counts)
     return charts.timeline_figure(*frames), note
