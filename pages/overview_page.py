@@ -2,21 +2,18 @@
 
 import streamlit as st
 
-from s400tracker import aggregates, maps, queries, summaries
+from s400tracker import aggregates, maps, summaries
 from s400tracker.formats import format_money
-from s400tracker.ui import filters, layout, records
-from s400tracker.ui.data import Load, prefetch, table, table_page
+from s400tracker.ui import filters, layout, overview, records
+from s400tracker.ui.data import prefetch, table
 from s400tracker.ui.maps import operators_map
 
 layout.page_header("S-400 Deal Tracker", "Who operates or has ordered Russia's S-400, when it arrived, "
                    "where the money went, and the public source behind every figure.")
 st.caption(layout.version_line())
 view = filters.current()
-# Deals summed per country pair and deliveries per unit, in SQL (never a row per record), the
-# counted deals and the latest events: every query of the page at once.
-pairs, deliveries, status, _, events = prefetch(
-    view, Load.of(aggregates.deal_pairs), Load.of(aggregates.delivered_units), Load.of(aggregates.country_status),
-    table_page(aggregates.counted_deals), Load.of(queries.events, limit=6))
+# Every query of the page at once (ui/overview.py names them).
+pairs, deliveries, status, _, events = prefetch(view, *overview.LOADS)
 counted = table(aggregates.counted_deals, view)
 figures = summaries.headline(pairs, deliveries, status)
 

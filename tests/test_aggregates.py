@@ -137,6 +137,20 @@ def test_cumulative_years_sum_the_largest_series(conn, view):
     assert summed.to_dict() == pytest.approx(expected.to_dict())
 
 
+@pytest.mark.parametrize("view", VIEWS)
+def test_both_paths_of_the_cumulative_chart_draw_the_same_largest_series(conn, view):
+    """The rows path (few deliveries) keeps the series the SQL path (many) would choose."""
+    frame = charts.cumulative_deliveries(queries.deliveries(conn, view))
+    kept, note = charts.largest_series(frame, most=3)
+    in_view = frame.groupby(["buyer_code", "unit"]).ngroups if len(frame) else 0
+    chosen = set(aggregates.cumulative_years(conn, view, series=3).groupby(["buyer_code", "unit"]).groups)
+    if in_view <= 3:
+        assert note is None and len(kept) == len(frame)
+    else:
+        assert set(kept.groupby(["buyer_code", "unit"]).groups) == chosen
+        assert note.startswith(f"{in_view} buyer and unit series: showing the {len(chosen)} largest.")
+
+
 def test_aggregated_timeline_frames_draw(conn):
     view = Filters()
     counts = {name: int(n) for name, n in queries.record_counts(conn, view).iloc[0].items()}

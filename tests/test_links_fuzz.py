@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from s400tracker import aggregates, db, queries
+from s400tracker import aggregates, charts, db, queries
 from s400tracker.filters import (BASES, MAX_SHOWN, MAX_VALUES, PARAMETERS, Choices, Filters, from_query,
                                  parse_query_string)
 from s400tracker.schema import CONFIDENCE, DEAL_STATUS, ORIGIN
@@ -268,6 +268,9 @@ def page_options(page_env) -> tuple[frozenset, frozenset, set[str]]:
                 fn(conn, Filters())
             for kind in ("deal", "delivery", "payment", "event"):  # the explorer's tabs read one kind's claims
                 queries.claims(conn, Filters(), record_type=kind)
+            # the timeline's marks read only the columns they draw
+            queries.deals(conn, Filters(), columns=charts.DEAL_MARK_COLUMNS)
+            queries.events(conn, Filters(), columns=charts.EVENT_MARK_COLUMNS)
             for name in ("country_names", "filter_choices", "data_version", "imports", "deal_ids",
                          "table_row_counts"):
                 getattr(queries, name)(conn)

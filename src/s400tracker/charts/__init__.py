@@ -10,13 +10,14 @@ Sankey and value by year); ``base`` holds what they share. The builders are impo
 so callers write ``charts.timeline_figure``.
 """
 
-from .cumulative import CUMULATIVE_COLUMNS, cumulative_deliveries, cumulative_figure, cumulative_from_years
+from .cumulative import (CUMULATIVE_COLUMNS, MAX_SERIES, cumulative_deliveries, cumulative_figure,
+                         cumulative_from_years, largest_series)
 from .money import (MAX_BUYER_SERIES, PAYMENT_LABELS, VALUE_COLUMNS, money_flows, sankey_figure, value_by_year,
                     value_by_year_figure)
 from .timeline import (DEAL_MARK_COLUMNS, EVENT_GROUPS, EVENT_MARK_COLUMNS, TIMELINE_MAX_MARKS, timeline_figure,
                        timeline_from_years)
 
 __all__ = ["CUMULATIVE_COLUMNS", "DEAL_MARK_COLUMNS", "EVENT_GROUPS", "EVENT_MARK_COLUMNS",
-           "MAX_BUYER_SERIES", "PAYMENT_LABELS", "TIMELINE_MAX_MARKS",
+           "MAX_BUYER_SERIES", "MAX_SERIES", "PAYMENT_LABELS", "largest_series", "TIMELINE_MAX_MARKS",
            "VALUE_COLUMNS", "cumulative_deliveries", "cumulative_figure", "cumulative_from_years", "money_flows",
            "sankey_figure", "timeline_figure", "timeline_from_years", "value_by_year", "value_by_year_figure"]

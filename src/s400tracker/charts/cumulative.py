@@ -6,6 +6,9 @@ import plotly.graph_objects as go
 from .base import (AGGREGATED, COARSE, colour_map, esc, figure, house_layout, hover_text, is_empty, mark_traces,
                    precision_text, scatter, year_start)
 
+# Lines the eye can tell apart: more (buyer, unit) series than this draw only the largest, by the
+# batches they deliver (planned included), on either path (aggregates.cumulative_years in SQL).
+MAX_SERIES = 12
 CUMULATIVE_COLUMNS = ["series", "buyer_code", "buyer", "unit", "kind", "date_start", "date",
                       "date_precision", "quantity", "cumulative", "quantity_note", "confidence", "schedule"]
 
@@ -79,6 +82,30 @@ def cumulative_figure(frame: pd.DataFrame) -> go.Figure:
     return figure(traces, layout)
 
 
+def _series_note(in_view: int, drawn: int, summed: bool) -> str | None:
+    """What the chart leaves out, in words: the series it does not draw, the years it sums."""
+    per_year = ", summed per year" if summed else ""
+    if in_view > drawn:
+        return (f"{in_view} buyer and unit series: showing the {drawn} largest{per_year}. "
+                "Narrow the filters to see every " + ("delivery." if summed else "series."))
+    return "Summed per year." if summed else None
+
+
+def largest_series(frame: pd.DataFrame, most: int = MAX_SERIES) -> tuple[pd.DataFrame, str | None]:
+    """(rows of the ``most`` series with the largest batch totals, note) of a frame from
+    cumulative_deliveries, as aggregates.cumulative_years chooses them (ties by buyer code, then
+    unit; a series of reported totals alone has no batches and is not among them); every series
+    and no note when there are no more than ``most``. Pure."""
+    keys = ["buyer_code", "unit"]
+    in_view = frame.groupby(keys).ngroups if len(frame) else 0
+    if in_view <= most:
+        return frame, None
+    batches = frame[frame["kind"] != "reported total"].groupby(keys)["quantity"].sum().reset_index()
+    chosen = batches.sort_values(["quantity", *keys], ascending=[False, True, True], kind="stable").head(most)
+    kept = frame.set_index(keys).index.isin(chosen.set_index(keys).index)
+    return frame[kept].reset_index(drop=True), _series_note(in_view, len(chosen), summed=False)
+
+
 def cumulative_from_years(years: pd.DataFrame):
     """(cumulative frame, note) from ``queries.cumulative_years``: each (buyer, unit) series summed
     per year, with a note saying how many series there are and how many are drawn. Pure."""
@@ -87,6 +114,4 @@ def cumulative_from_years(years: pd.DataFrame):
                          quantity_note=[f"{n} deliveries in the year" for n in years["n"]])
     drawn = frame.groupby(["buyer_code", "unit"]).ngroups
     in_view = int(years["series_in_view"].max()) if len(years) else 0
-    note = (f"{in_view} buyer and unit series: showing the {drawn} largest, summed per year. "
-            "Narrow the filters to see every delivery.") if in_view > drawn else "Summed per year."
-    return cumulative_deliveries(frame), note
+    return cumulative_deliveries(frame), _series_note(in_view, drawn, summed=True)

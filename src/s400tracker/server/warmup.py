@@ -10,13 +10,11 @@ page itself reports any real problem with the database).
 import logging
 import time
 
-from .. import aggregates, queries
 from ..filters import Filters
-from ..ui import data, maps
+from ..ui import data, maps, overview
 from . import streamlit_internals as internals
 
 LOGGER = logging.getLogger(__name__)
-FIRST_PAGE = (aggregates.deal_pairs, aggregates.delivered_units, aggregates.country_status)
 
 
 def warm_default_view(wait_for_runtime: float = 30.0) -> None:
@@ -31,9 +29,8 @@ def warm_default_view(wait_for_runtime: float = 30.0) -> None:
     try:
         view, key = Filters(), data.database_key()
         data.outlines()
-        for query in FIRST_PAGE:
-            data.load(query, view)
-        data.load(queries.events, view, limit=6)
+        for load in overview.LOADS:
+            data.load(load.query, view, **load.options)
         maps.deck_for_view(view, None, key)
     except Exception as error:  # noqa: BLE001 - any failure only costs the head start; the page reports it
         LOGGER.warning("cache warm-up skipped: %s", error)

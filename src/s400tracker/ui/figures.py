@@ -61,9 +61,11 @@ def cumulative(view: Filters) -> Drawn:
     """Cumulative deliveries per buyer and unit (summed per year in SQL at scale)."""
     count = data.record_counts(view)["deliveries"]
     if count <= charts.TIMELINE_MAX_MARKS:
-        frame, note = charts.cumulative_deliveries(data.rows_in_view(queries.deliveries, view, count)), None
+        frame, note = charts.largest_series(charts.cumulative_deliveries(data.rows_in_view(queries.deliveries, view,
+                                                                                        count)))
     else:
-        frame, note = charts.cumulative_from_years(data.load(aggregates.cumulative_years, view))
+        frame, note = charts.cumulative_from_years(data.load(aggregates.cumulative_years, view,
+                                                             series=charts.MAX_SERIES))
     return (None if frame.empty else charts.cumulative_figure(frame)), note
 
 
