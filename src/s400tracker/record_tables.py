@@ -21,8 +21,10 @@ from .kinds import KINDS, filtered_columns, filtered_select
 
 class RecordTable(NamedTuple):
     """One kind's table: ``name`` in the database, its ``columns`` (``columns``), how its table is
-    ordered (over the stored names), and its SQL before the build: ``body`` selects the record as
-    ``page`` (the record with its deal's names), ``joins`` the rest."""
+    ordered (``order``, over the stored names, with ``sort_date`` the date it reads), and its SQL
+    before the build: ``page`` selects the record with its deal's names and the deal columns the
+    filters read, ``joins`` adds the rest, and ``ctes`` are what those joins read besides the
+    record's sources."""
 
     kind: str
     name: str
