@@ -222,21 +222,28 @@ def test_a_commit_runs_under_its_own_progress_bar(writable_db, monkeypatch):
     assert any("Committed by Ana" in success.value for success in app.success)
 
 
-@pytest.mark.parametrize("page", ["overview", "map", "timeline", "money", "explorer", "sources"])
-def test_a_page_names_its_queries_up_front_and_they_run_side_by_side(app_db, page, monkeypatch):
-    """After a filter change, every query a page runs goes through data.prefetch's workers (so
-    they plan at once on both cores); a query left out of a page's prefetch would run alone in
-    the script's thread and show here."""
+@pytest.fixture
+def query_threads(monkeypatch) -> list[str]:
+    """The name of the thread each database query runs in, from the moment it is asked for."""
     import threading
     from s400tracker import db
-    app = open_app(page)
-    app.multiselect(key="f_systems").set_value([]).run()
     threads, query = [], db.query
 
     def recorded(*args, **kwargs):
         threads.append(threading.current_thread().name)
         return query(*args, **kwargs)
     monkeypatch.setattr(db, "query", recorded)
+    return threads
+
+
+@pytest.mark.parametrize("page", ["overview", "map", "timeline", "money", "explorer", "sources"])
+def test_a_page_names_its_queries_up_front_and_they_run_side_by_side(app_db, page, request):
+    """After a filter change, every query a page runs goes through data.prefetch's workers (so
+    they plan at once on both cores); a query left out of a page's prefetch would run alone in
+    the script's thread and show here."""
+    app = open_app(page)
+    app.multiselect(key="f_systems").set_value([]).run()
+    threads = request.getfixturevalue("query_threads")
     app.slider(key="f_years").set_value((2018, 2025)).run()
     assert not app.exception
     alone = [name for name in threads if not name.startswith("s400-load")]
@@ -244,16 +251,9 @@ def test_a_page_names_its_queries_up_front_and_they_run_side_by_side(app_db, pag
     assert not alone, f"{len(alone)} of {len(threads)} queries ran one by one"
 
 
-def test_the_maps_country_records_are_fetched_together(app_db, monkeypatch):
-    import threading
-    from s400tracker import db
+def test_the_maps_country_records_are_fetched_together(app_db, request):
     app = open_app("map")
-    threads, query = [], db.query
-
-    def recorded(*args, **kwargs):
-        threads.append(threading.current_thread().name)
-        return query(*args, **kwargs)
-    monkeypatch.setattr(db, "query", recorded)
+    threads = request.getfixturevalue("query_threads")
     app.selectbox(key="map_country").set_value("TUR").run()
     assert not app.exception
     assert threads and all(name.startswith("s400-load") for name in threads), threads
